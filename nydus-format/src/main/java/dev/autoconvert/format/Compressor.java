@@ -1,0 +1,36 @@
+package dev.autoconvert.format;
+
+/** Chunk compression algorithms, with their code in the Nydus blob table (NYDUS-FORMAT.md §1.5). */
+public enum Compressor {
+  NONE(0, "none"),
+  LZ4_BLOCK(1, "lz4_block"),
+  ZSTD(3, "zstd");
+
+  private final int code;
+  private final String cliName;
+
+  Compressor(int code, String cliName) {
+    this.code = code;
+    this.cliName = cliName;
+  }
+
+  /** Value of {@code compression_algo} in the blob table and the extended superblock. */
+  public int code() {
+    return code;
+  }
+
+  /** The name nydus-image and nydusify use on their command lines. */
+  public String cliName() {
+    return cliName;
+  }
+
+  public static Compressor fromCliName(String name) {
+    for (Compressor c : values()) {
+      if (c.cliName.equals(name)) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown compressor '" + name + "', expected one of none, lz4_block, zstd");
+  }
+}

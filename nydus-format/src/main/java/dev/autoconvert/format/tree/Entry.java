@@ -1,0 +1,48 @@
+package dev.autoconvert.format.tree;
+
+import java.util.List;
+import java.util.SortedMap;
+
+/**
+ * One filesystem object of a layer or of a merged image, as read from a tar entry or a bootstrap.
+ *
+ * @param path absolute, normalised path ("/", "/etc/motd"); never contains "." or ".." segments
+ * @param type kind of object
+ * @param mode permission and set-id/sticky bits only (lower 12 bits), without the file type
+ * @param uid owner
+ * @param gid group
+ * @param mtime modification time, seconds since the epoch
+ * @param mtimeNanos sub-second part of the modification time
+ * @param size regular file length or symlink target length in bytes; 0 otherwise
+ * @param linkTarget symlink target, null for other types
+ * @param hardlinkTo for the second and later names of a hardlinked regular file: the absolute path
+ *     of the first name in the same layer; null otherwise
+ * @param rdevMajor device major number for character and block devices
+ * @param rdevMinor device minor number for character and block devices
+ * @param xattrs extended attributes by full name ("user.x", "security.capability")
+ * @param chunks the file's data chunks in file order (regular files only, empty otherwise)
+ */
+public record Entry(
+    String path,
+    FileType type,
+    int mode,
+    long uid,
+    long gid,
+    long mtime,
+    int mtimeNanos,
+    long size,
+    String linkTarget,
+    String hardlinkTo,
+    int rdevMajor,
+    int rdevMinor,
+    SortedMap<String, byte[]> xattrs,
+    List<Chunk> chunks) {
+
+  public Entry {
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("entry path must be absolute: " + path);
+    }
+    xattrs = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(xattrs));
+    chunks = List.copyOf(chunks);
+  }
+}

@@ -1,0 +1,13 @@
+package dev.autoconvert.rules;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class RuleServiceApplication {
+  public static void main(String[] args) {
+    SpringApplication.run(RuleServiceApplication.class, args);
+  }
+}
