@@ -1,0 +1,15 @@
+package dev.autoconvert.contracts;
+
+/** Kafka topic names shared by the services. */
+public final class Topics {
+  /** Normalised registry push events, keyed by {@code registry/repository:tag}. */
+  public static final String PUSH_EVENTS = "registry.push-events";
+
+  /** Conversion requests from rule-service to the workers, keyed by the target reference. */
+  public static final String CONVERSION_REQUESTS = "conversion.requests";
+
+  /** Job status updates from the workers to rule-service, keyed by job id. */
+  public static final String CONVERSION_STATUS = "conversion.status";
+
+  private Topics() {}
+}
