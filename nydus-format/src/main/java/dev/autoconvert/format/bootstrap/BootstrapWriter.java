@@ -434,7 +434,8 @@ public final class BootstrapWriter {
             "..".getBytes(StandardCharsets.US_ASCII), parent.inode.nid, Dirent.FT_DIR));
     for (Node child : dir.children) {
       items.add(
-          new DirentBlocks.Item(child.name, child.inode.nid, fileType(child.inode.entry.type())));
+          new DirentBlocks.Item(
+              child.name, child.inode.nid, Dirent.fileType(child.inode.entry.type())));
     }
     items.sort(Comparator.comparing(DirentBlocks.Item::name, Paths.NAME_ORDER));
     return items;
@@ -478,7 +479,7 @@ public final class BootstrapWriter {
         new ExtendedInode(
                 ExtendedInode.format(layout.dataLayout),
                 XattrHeader.icount(layout.xattrs.length),
-                modeBits(e.type()) | (e.mode() & 07777),
+                ExtendedInode.typeBits(e.type()) | (e.mode() & 07777),
                 size,
                 iu,
                 inode.ino,
@@ -557,29 +558,5 @@ public final class BootstrapWriter {
   static long rdev(int major, int minor) {
     return ((minor & 0xffL) | ((long) (major & 0xfff) << 8) | ((minor & ~0xffL) << 12))
         & 0xffffffffL;
-  }
-
-  static int modeBits(FileType type) {
-    return switch (type) {
-      case REGULAR -> ExtendedInode.S_IFREG;
-      case DIRECTORY -> ExtendedInode.S_IFDIR;
-      case SYMLINK -> ExtendedInode.S_IFLNK;
-      case CHAR_DEVICE -> ExtendedInode.S_IFCHR;
-      case BLOCK_DEVICE -> ExtendedInode.S_IFBLK;
-      case FIFO -> ExtendedInode.S_IFIFO;
-      case SOCKET -> ExtendedInode.S_IFSOCK;
-    };
-  }
-
-  static int fileType(FileType type) {
-    return switch (type) {
-      case REGULAR -> Dirent.FT_REG_FILE;
-      case DIRECTORY -> Dirent.FT_DIR;
-      case SYMLINK -> Dirent.FT_SYMLINK;
-      case CHAR_DEVICE -> Dirent.FT_CHRDEV;
-      case BLOCK_DEVICE -> Dirent.FT_BLKDEV;
-      case FIFO -> Dirent.FT_FIFO;
-      case SOCKET -> Dirent.FT_SOCK;
-    };
   }
 }

@@ -1,5 +1,6 @@
 package dev.autoconvert.format.layout;
 
+import dev.autoconvert.format.tree.FileType;
 import java.nio.ByteBuffer;
 
 /**
@@ -33,6 +34,19 @@ public record Dirent(long nid, int nameoff, int fileType) {
 
   /** Kernel limit on a name's length. */
   public static final int MAX_NAME_LENGTH = 255;
+
+  /** EROFS file type of a tree entry type. */
+  public static int fileType(FileType type) {
+    return switch (type) {
+      case REGULAR -> FT_REG_FILE;
+      case DIRECTORY -> FT_DIR;
+      case SYMLINK -> FT_SYMLINK;
+      case CHAR_DEVICE -> FT_CHRDEV;
+      case BLOCK_DEVICE -> FT_BLKDEV;
+      case FIFO -> FT_FIFO;
+      case SOCKET -> FT_SOCK;
+    };
+  }
 
   public byte[] encode() {
     ByteBuffer b = Bytes.buffer(SIZE);

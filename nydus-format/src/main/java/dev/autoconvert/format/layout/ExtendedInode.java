@@ -1,5 +1,6 @@
 package dev.autoconvert.format.layout;
 
+import dev.autoconvert.format.tree.FileType;
 import java.nio.ByteBuffer;
 
 /**
@@ -90,6 +91,19 @@ public record ExtendedInode(
 
   /** EROFS_CHUNK_FORMAT_48BIT: never set by nydus (its indexes overload startblk_hi). */
   public static final int CHUNK_FORMAT_48BIT = 0x40;
+
+  /** The S_IF* bits of a tree entry type. */
+  public static int typeBits(FileType type) {
+    return switch (type) {
+      case REGULAR -> S_IFREG;
+      case DIRECTORY -> S_IFDIR;
+      case SYMLINK -> S_IFLNK;
+      case CHAR_DEVICE -> S_IFCHR;
+      case BLOCK_DEVICE -> S_IFBLK;
+      case FIFO -> S_IFIFO;
+      case SOCKET -> S_IFSOCK;
+    };
+  }
 
   public static int format(int layout) {
     return VERSION_EXTENDED | layout << 1;
