@@ -8,6 +8,9 @@ public final class BlobFeatures {
   /** The layer's bootstrap (image.boot) is inside the blob. */
   public static final int INLINED_FS_META = 0x2;
 
+  /** 24-byte CI entries (batch, ZRAN, encryption); not written or read here. */
+  public static final int CHUNK_INFO_V2 = 0x4;
+
   /** The blob carries a blob.digest segment. */
   public static final int INLINED_CHUNK_DIGEST = 0x20;
 
