@@ -1,5 +1,6 @@
 package dev.autoconvert.oci.manifest;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.autoconvert.oci.Digest;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,7 @@ public record Descriptor(
   }
 
   /** True for the attestation entries buildx adds to an index; they are not runnable images. */
+  @JsonIgnore
   public boolean isAttestation() {
     return "attestation-manifest".equals(annotation(DOCKER_REFERENCE_TYPE));
   }
