@@ -41,14 +41,7 @@ final class RunningSystem {
    * Reads {@code <repo root>/.autoconvert/env}; the repo root holds the {@code autoconvert} script.
    */
   static RunningSystem fromEnvFile() throws IOException {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isRegularFile(dir.resolve("autoconvert"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException(
-          "no 'autoconvert' script above " + Path.of("").toAbsolutePath());
-    }
+    Path dir = RepoRoot.find();
     Path file = dir.resolve(".autoconvert/env");
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException(file + " is missing: start the system with ./autoconvert up");
