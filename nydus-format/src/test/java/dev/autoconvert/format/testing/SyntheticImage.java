@@ -7,6 +7,7 @@ import dev.autoconvert.format.tree.BlobInfo;
 import dev.autoconvert.format.tree.Chunk;
 import dev.autoconvert.format.tree.Entry;
 import dev.autoconvert.format.tree.FileType;
+import dev.autoconvert.format.tree.LayerTree;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,8 +35,16 @@ public final class SyntheticImage {
   private final List<Entry> entries = new ArrayList<>();
   private final Map<String, byte[]> contents = new LinkedHashMap<>();
 
+  private final String idSalt;
+
   public SyntheticImage(int chunkSize, int blobCount) {
+    this(chunkSize, blobCount, "");
+  }
+
+  /** {@code idSalt} goes into the blob ids, so that images with equal data get distinct ids. */
+  public SyntheticImage(int chunkSize, int blobCount, String idSalt) {
     this.chunkSize = chunkSize;
+    this.idSalt = idSalt;
     for (int i = 0; i < blobCount; i++) {
       caches.add(new ByteArrayOutputStream());
       chunkCounts.add(0);
@@ -87,8 +96,9 @@ public final class SyntheticImage {
     List<BlobInfo> blobs = new ArrayList<>();
     for (int i = 0; i < caches.size(); i++) {
       byte[] cache = caches.get(i).toByteArray();
-      byte[] idInput = Arrays.copyOf(cache, cache.length + 1);
-      idInput[cache.length] = (byte) i;
+      byte[] salt = (i + "/" + idSalt).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] idInput = Arrays.copyOf(cache, cache.length + salt.length);
+      System.arraycopy(salt, 0, idInput, cache.length, salt.length);
       blobs.add(
           new BlobInfo(
               HexFormat.of().formatHex(sha256(idInput)),
@@ -110,6 +120,15 @@ public final class SyntheticImage {
               16L * chunkCounts.get(i)));
     }
     return blobs;
+  }
+
+  /** This image as one layer: its single blob, or none when it holds no data. */
+  public LayerTree layer() {
+    if (caches.size() != 1) {
+      throw new IllegalStateException(
+          "a layer has exactly one blob, this image has " + caches.size());
+    }
+    return new LayerTree(chunkCounts.get(0) == 0 ? null : blobs().get(0), entries);
   }
 
   /** Writes each blob cache to {@code dir}/blob-N.data; returns the paths in blob order. */
