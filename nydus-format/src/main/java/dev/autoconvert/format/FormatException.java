@@ -3,8 +3,8 @@ package dev.autoconvert.format;
 import java.io.IOException;
 
 /**
- * Input that does not follow a format this module reads (tar layer, Nydus blob, RAFS bootstrap). The message names the resource, the
- * offset or entry, what was expected and what was found.
+ * Input that does not follow a format this module reads (tar layer, Nydus blob, RAFS bootstrap).
+ * The message names the resource, the offset or entry, what was expected and what was found.
  */
 public class FormatException extends IOException {
 

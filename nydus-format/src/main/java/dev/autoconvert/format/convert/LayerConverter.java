@@ -1,6 +1,9 @@
 package dev.autoconvert.format.convert;
 
+import dev.autoconvert.format.FormatException;
 import dev.autoconvert.format.blob.BlobWriter;
+import dev.autoconvert.format.bootstrap.BootstrapOptions;
+import dev.autoconvert.format.bootstrap.BootstrapWriter;
 import dev.autoconvert.format.tar.LayerReader;
 import dev.autoconvert.format.tar.TarItem;
 import dev.autoconvert.format.tree.BlobInfo;
@@ -19,6 +22,47 @@ import java.util.Map;
 /** Converts one OCI layer into a Nydus data blob in a single streaming pass. */
 public final class LayerConverter {
   private LayerConverter() {}
+
+  /**
+   * Streams one source layer (tar, tar+gzip, tar+zstd; detected by magic, checked against the media
+   * type) into a Nydus data blob written to {@code blobOut}, in one pass, without holding the layer
+   * in memory. The blob embeds the layer's own bootstrap (blob id placeholder, §3.6).
+   *
+   * @throws dev.autoconvert.format.FormatException naming the layer and entry for bad input
+   */
+  public static ConvertedLayer convert(
+      InputStream layer, String mediaTypeOrNull, OutputStream blobOut, LayerOptions options)
+      throws IOException {
+    return convert(layer, mediaTypeOrNull, "layer", blobOut, options);
+  }
+
+  /**
+   * As {@link #convert(InputStream, String, OutputStream, LayerOptions)}; errors name {@code
+   * layerName}.
+   */
+  public static ConvertedLayer convert(
+      InputStream layer,
+      String mediaTypeOrNull,
+      String layerName,
+      OutputStream blobOut,
+      LayerOptions options)
+      throws IOException {
+    BootstrapOptions bootstrapOptions =
+        new BootstrapOptions(options.chunkSize(), options.prefetchPatterns(), true);
+    return convert(
+        layer,
+        mediaTypeOrNull,
+        layerName,
+        blobOut,
+        options,
+        (entries, blobs) -> {
+          try {
+            return BootstrapWriter.write(entries, blobs, bootstrapOptions);
+          } catch (IllegalArgumentException e) {
+            throw new FormatException(layerName + ": " + e.getMessage(), e);
+          }
+        });
+  }
 
   static ConvertedLayer convert(
       InputStream layer,
@@ -54,7 +98,7 @@ public final class LayerConverter {
         } else if (item.kind() == TarItem.Kind.HARDLINK) {
           Pending target = byPath.get(item.linkTarget());
           if (target == null || target.item.kind() != TarItem.Kind.REGULAR) {
-            throw new dev.autoconvert.format.FormatException(
+            throw new FormatException(
                 layerName
                     + ": entry "
                     + item.path()
