@@ -146,12 +146,9 @@ public class ConversionJob {
       if (status.terminal()) {
         finishedAt = at;
       }
-      if (update.failureCode() != null || status == JobStatus.FAILED) {
-        failureCode = update.failureCode();
-      }
-      if (update.reason() != null) {
-        reason = update.reason();
-      }
+      // the current state's code and reason; earlier ones stay in the transitions
+      failureCode = update.failureCode();
+      reason = update.reason();
     }
     if (update.targetDigest() != null) {
       targetDigest = update.targetDigest();

@@ -306,6 +306,25 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
+  void echoReadBeforeTheWorkersStatusIsStillOurOwnOutput() throws Exception {
+    String repository = repositoryWithRule("echo", "*");
+    publish(push(repository, "v5", digest("echo")));
+    UUID jobId = UUID.fromString(awaitJob(repository, JobStatus.QUEUED).get("id").asString());
+    String target = digest("echo-target");
+
+    PushEvent echo = push(repository, "v5-nydus", target);
+    publish(echo);
+    Thread.sleep(500); // the status naming the digest deliberately comes late
+    assertThat(queryString("SELECT outcome FROM push_events WHERE event_id = ?", echo.eventId()))
+        .as("intake waits for the status while the target's conversion runs")
+        .isNull();
+    status(jobId, jobId.toString(), update(jobId, 1, JobStatus.RUNNING, target));
+
+    assertThat(outcomeOf(echo.eventId())).isEqualTo("OWN_OUTPUT");
+    assertThat(jobs(repository)).hasSize(1);
+  }
+
+  @Test
   void userTagEndingInNydusIsConvertedWhenARuleMatches() throws Exception {
     String repository = repositoryWithRule("usernydus", "*");
     publish(push(repository, "mine-nydus", digest("usernydus")));
