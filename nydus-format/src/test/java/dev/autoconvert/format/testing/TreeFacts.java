@@ -193,6 +193,24 @@ public final class TreeFacts {
     return out;
   }
 
+  /** All xattrs of one path (not following symlinks), values in hex. */
+  public static Map<String, String> xattrsOf(Path p) throws IOException, InterruptedException {
+    Tools.Result r =
+        Tools.run(
+            List.of(
+                "getfattr", "-h", "-d", "-m", "-", "-e", "hex", "--absolute-names", p.toString()));
+    Map<String, String> out = new TreeMap<>();
+    for (String line : r.stdout().split("\n")) {
+      int eq = line.indexOf('=');
+      if (!line.startsWith("#") && eq > 0) {
+        String value = line.substring(eq + 1);
+        out.put(
+            unescape(line.substring(0, eq)), value.startsWith("0x") ? value.substring(2) : value);
+      }
+    }
+    return out;
+  }
+
   private static String unescape(String latin1) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     for (int i = 0; i < latin1.length(); i++) {
