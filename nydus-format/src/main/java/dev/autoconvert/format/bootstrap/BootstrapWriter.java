@@ -454,6 +454,28 @@ public final class BootstrapWriter {
     return new DirentBlocks(items.stream().map(DirentBlocks.Item::name).toList()).encode(items);
   }
 
+  /**
+   * nydus's page-cache optimisation (§1.11): when a file's chunks lie back to back in one blob, the
+   * kernel may treat the file as one big chunk. Only the format word changes; the index array keeps
+   * one entry per superblock-sized chunk, which is what nydusd uses.
+   */
+  private int kernelChunkBits(Entry e) {
+    List<Chunk> chunks = e.chunks();
+    if (chunks.size() < 2) {
+      return chunkBits;
+    }
+    Chunk first = chunks.get(0);
+    for (int i = 1; i < chunks.size(); i++) {
+      Chunk c = chunks.get(i);
+      if (c.blobIndex() != first.blobIndex()
+          || c.uncompressedOffset()
+              != first.uncompressedOffset() + (long) i * options.chunkSize()) {
+        return chunkBits;
+      }
+    }
+    return 64 - Long.numberOfLeadingZeros(e.size() - 1); // log2 of the next power of two
+  }
+
   private void writeInode(ByteBuffer out, Node node, Layout layout) {
     Inode inode = node.inode;
     Entry e = inode.entry;
@@ -463,7 +485,7 @@ public final class BootstrapWriter {
     switch (e.type()) {
       case REGULAR -> {
         size = e.size();
-        iu = ExtendedInode.CHUNK_FORMAT_INDEXES | (chunkBits - 12);
+        iu = ExtendedInode.CHUNK_FORMAT_INDEXES | (kernelChunkBits(e) - 12);
       }
       case DIRECTORY, SYMLINK -> {
         if (e.type() == FileType.DIRECTORY) {
