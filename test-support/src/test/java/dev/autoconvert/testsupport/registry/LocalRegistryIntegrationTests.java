@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -109,6 +110,41 @@ class LocalRegistryIntegrationTests {
           .contains("\"action\":\"push\"", "\"repository\":\"hooked/app\"", "\"tag\":\"v1\"");
     } finally {
       receiver.stop(0);
+    }
+  }
+
+  @Test
+  void sampleImagesArePushedBySkopeoAndUnpackedByUmoci(@TempDir Path dir) throws Exception {
+    Executables.assumeOnPath("umoci");
+    try (LocalRegistry registry = LocalRegistry.start()) {
+      OciLayout layout = OciLayout.create(dir.resolve("layout"));
+      TestImages.multiLayer(layout, "layers", "seed-1");
+      TestImages.twoPlatformIndex(layout, "multi", "seed-1");
+      registry.pushFromLayout(layout.path(), "layers", "samples/layers:v1");
+      registry.pushFromLayout(layout.path(), "multi", "samples/multi:v1");
+
+      Executables.run(
+          List.of(
+              "umoci",
+              "unpack",
+              "--rootless",
+              "--image",
+              layout.path() + ":layers",
+              dir.resolve("bundle").toString()));
+      Path rootfs = dir.resolve("bundle/rootfs");
+      assertThat(Files.readString(rootfs.resolve("etc/motd"))).isEqualTo("layer 2 motd seed-1\n");
+      assertThat(Files.readString(rootfs.resolve("etc/remove-me")))
+          .isEqualTo("resurrected seed-1\n");
+      assertThat(rootfs.resolve("opt/app/old")).doesNotExist();
+      assertThat(rootfs.resolve("opt/app/new")).exists();
+      assertThat(Files.readSymbolicLink(rootfs.resolve("etc/motd-link"))).hasToString("motd");
+      String inspected =
+          registry.skopeo(
+              "inspect",
+              "--raw",
+              "--tls-verify=false",
+              "docker://" + registry.host() + "/samples/multi:v1");
+      assertThat(inspected).contains("\"amd64\"", "\"arm64\"");
     }
   }
 
