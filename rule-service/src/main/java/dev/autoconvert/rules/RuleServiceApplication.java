@@ -3,9 +3,11 @@ package dev.autoconvert.rules;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@EnableScheduling
 public class RuleServiceApplication {
   public static void main(String[] args) {
     SpringApplication.run(RuleServiceApplication.class, args);

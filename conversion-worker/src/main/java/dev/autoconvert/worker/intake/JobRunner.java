@@ -1,0 +1,179 @@
+package dev.autoconvert.worker.intake;
+
+import dev.autoconvert.contracts.ConversionRequest;
+import dev.autoconvert.contracts.ConversionStatus;
+import dev.autoconvert.contracts.ConversionStatus.Progress;
+import dev.autoconvert.contracts.ConversionStatus.Result;
+import dev.autoconvert.contracts.FailureCode;
+import dev.autoconvert.contracts.JobStatus;
+import dev.autoconvert.worker.WorkerProperties;
+import dev.autoconvert.worker.conversion.ConversionException;
+import dev.autoconvert.worker.conversion.ImageConversion;
+import dev.autoconvert.worker.conversion.Outcome;
+import dev.autoconvert.worker.conversion.ProgressSink;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs one delivered request to a terminal status: RUNNING, progress, then SUCCEEDED, SKIPPED,
+ * SUPERSEDED or FAILED; transient failures are retried with backoff (RETRYING in between) up to the
+ * configured number of attempts, permanent ones fail at once.
+ */
+@Component
+class JobRunner {
+  private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+  private final ImageConversion conversion;
+  private final StatusPublisher publisher;
+  private final WorkerProperties properties;
+  private final MeterRegistry meters;
+  private final Clock clock;
+
+  JobRunner(
+      ImageConversion conversion,
+      StatusPublisher publisher,
+      WorkerProperties properties,
+      MeterRegistry meters) {
+    this.conversion = conversion;
+    this.publisher = publisher;
+    this.properties = properties;
+    this.meters = meters;
+    this.clock = Clock.systemUTC();
+  }
+
+  /**
+   * Converts until a terminal status is published.
+   *
+   * @param queuedMillis how long the request waited in Kafka before this worker took it
+   * @throws InterruptedException when the worker is stopping; the request is then not finished
+   */
+  void run(ConversionRequest request, long queuedMillis) throws InterruptedException {
+    WorkerProperties.Retry retry = properties.retry();
+    for (int tried = 1; ; tried++) {
+      int attempt = request.attempt() + tried - 1;
+      Reporter reporter = new Reporter(request, attempt);
+      reporter.send(JobStatus.RUNNING, null, null, null, null, null);
+      try {
+        Outcome outcome = conversion.convert(request, reporter);
+        reporter.finish(outcome, queuedMillis);
+        return;
+      } catch (ConversionException e) {
+        if (!e.retryable()) {
+          reporter.fail(e.code(), e.getMessage());
+          return;
+        }
+        if (tried >= retry.maxAttempts()) {
+          reporter.fail(
+              FailureCode.RETRIES_EXHAUSTED,
+              "gave up after %d attempts; last failure %s: %s"
+                  .formatted(tried, e.code(), e.getMessage()));
+          return;
+        }
+        Duration wait = retry.backoffAfter(tried);
+        log.warn(
+            "job {} attempt {} failed with {} ({}); retrying in {}",
+            request.jobId(),
+            attempt,
+            e.code(),
+            e.getMessage(),
+            wait);
+        reporter.send(
+            JobStatus.RETRYING,
+            e.code(),
+            "%s; attempt %d of %d in %s"
+                .formatted(e.getMessage(), tried + 1, retry.maxAttempts(), wait),
+            null,
+            null,
+            null);
+        Thread.sleep(wait.toMillis());
+      } catch (RuntimeException e) {
+        log.error("job {} failed unexpectedly", request.jobId(), e);
+        reporter.fail(FailureCode.INTERNAL_ERROR, e.toString());
+        return;
+      }
+    }
+  }
+
+  /** Status updates of one attempt. */
+  private final class Reporter implements ProgressSink {
+    private final ConversionRequest request;
+    private final int attempt;
+
+    Reporter(ConversionRequest request, int attempt) {
+      this.request = request;
+      this.attempt = attempt;
+    }
+
+    @Override
+    public void progress(Progress progress) {
+      send(JobStatus.RUNNING, null, null, null, progress, null);
+    }
+
+    @Override
+    public void targetDigest(String digest, Progress progress) {
+      send(JobStatus.RUNNING, null, null, digest, progress, null);
+    }
+
+    void finish(Outcome outcome, long queuedMillis) {
+      if (outcome instanceof Outcome.Succeeded s) {
+        Map<String, Long> phases = new LinkedHashMap<>();
+        phases.put("queue", queuedMillis);
+        phases.putAll(s.result().phaseMillis());
+        Result result =
+            new Result(
+                s.result().sourceSize(),
+                s.result().targetSize(),
+                s.result().layersConverted(),
+                s.result().layersFromCache(),
+                phases);
+        send(JobStatus.SUCCEEDED, null, null, s.targetDigest(), null, result);
+      } else if (outcome instanceof Outcome.Skipped s) {
+        send(JobStatus.SKIPPED, null, s.reason(), null, null, null);
+      } else if (outcome instanceof Outcome.Superseded s) {
+        send(JobStatus.SUPERSEDED, null, s.reason(), s.targetDigest(), null, null);
+      }
+    }
+
+    void fail(FailureCode code, String reason) {
+      log.warn("job {} failed: {} {}", request.jobId(), code, reason);
+      send(JobStatus.FAILED, code, reason, null, null, null);
+    }
+
+    void send(
+        JobStatus status,
+        FailureCode code,
+        String reason,
+        String targetDigest,
+        Progress progress,
+        Result result) {
+      publisher.publish(
+          new ConversionStatus(
+              request.jobId(),
+              attempt,
+              status,
+              properties.id(),
+              clock.instant(),
+              code,
+              reason,
+              targetDigest,
+              progress,
+              result));
+      if (status.terminal() || status == JobStatus.RETRYING) {
+        meters
+            .counter(
+                "autoconvert.worker.conversions",
+                "status",
+                status.name(),
+                "code",
+                code == null ? "none" : code.name())
+            .increment();
+      }
+    }
+  }
+}

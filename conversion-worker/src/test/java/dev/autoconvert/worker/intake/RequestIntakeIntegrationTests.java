@@ -1,0 +1,191 @@
+package dev.autoconvert.worker.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoconvert.contracts.ConversionOptions;
+import dev.autoconvert.contracts.ConversionRequest;
+import dev.autoconvert.contracts.ConversionStatus;
+import dev.autoconvert.contracts.FailureCode;
+import dev.autoconvert.contracts.JobStatus;
+import dev.autoconvert.worker.conversion.ConversionException;
+import dev.autoconvert.worker.conversion.ImageConversion;
+import dev.autoconvert.worker.conversion.Outcome;
+import dev.autoconvert.worker.testing.KafkaTestSupport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The Kafka side of the worker against the real broker: statuses in order, retries of transient
+ * failures, permanent failures at once. The conversion itself is scripted here; the real pipeline
+ * is covered by the end-to-end tests.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class RequestIntakeIntegrationTests {
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String REQUESTS = "it-intake-requests-" + RUN;
+  private static final String STATUS = "it-intake-status-" + RUN;
+  private static KafkaTestSupport kafka;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("spring.kafka.bootstrap-servers", KafkaTestSupport::bootstrapServers);
+    registry.add("spring.kafka.consumer.group-id", () -> "it-intake-" + RUN);
+    registry.add("autoconvert.worker.requests-topic", () -> REQUESTS);
+    registry.add("autoconvert.worker.status-topic", () -> STATUS);
+    registry.add("autoconvert.worker.id", () -> "intake-test-worker");
+    registry.add("autoconvert.worker.retry.initial-backoff", () -> "50ms");
+    registry.add("autoconvert.worker.retry.max-attempts", () -> "3");
+  }
+
+  @BeforeAll
+  static void startKafkaClients() {
+    kafka = new KafkaTestSupport(STATUS);
+  }
+
+  @AfterAll
+  static void stopKafkaClients() {
+    kafka.close();
+  }
+
+  @Test
+  void successfulConversionReportsRunningThenSucceededWithQueueTime() {
+    UUID job = send("ok");
+    List<ConversionStatus> updates = kafka.awaitTerminal(job, Duration.ofSeconds(30));
+    assertThat(updates)
+        .extracting(ConversionStatus::status)
+        .containsExactly(JobStatus.RUNNING, JobStatus.RUNNING, JobStatus.SUCCEEDED);
+    assertThat(updates.get(1).targetDigest()).isEqualTo("sha256:" + "ab".repeat(32));
+    ConversionStatus done = updates.get(2);
+    assertThat(done.workerId()).isEqualTo("intake-test-worker");
+    assertThat(done.result().phaseMillis()).containsKeys("queue", "pull");
+    assertThat(done.result().layersConverted()).isEqualTo(2);
+  }
+
+  @Test
+  void transientFailureIsRetriedWithBackoffAndThenSucceeds() {
+    UUID job = send("flaky");
+    List<ConversionStatus> updates = kafka.awaitTerminal(job, Duration.ofSeconds(30));
+    assertThat(updates)
+        .extracting(ConversionStatus::status)
+        .containsExactly(
+            JobStatus.RUNNING,
+            JobStatus.RETRYING,
+            JobStatus.RUNNING,
+            JobStatus.RETRYING,
+            JobStatus.RUNNING,
+            JobStatus.RUNNING,
+            JobStatus.SUCCEEDED);
+    assertThat(updates.get(1).failureCode()).isEqualTo(FailureCode.REGISTRY_UNAVAILABLE);
+    assertThat(updates).extracting(ConversionStatus::attempt).containsExactly(1, 1, 2, 2, 3, 3, 3);
+  }
+
+  @Test
+  void permanentFailureFailsAtOnceWithItsCode() {
+    UUID job = send("corrupt");
+    List<ConversionStatus> updates = kafka.awaitTerminal(job, Duration.ofSeconds(30));
+    assertThat(updates)
+        .extracting(ConversionStatus::status)
+        .containsExactly(JobStatus.RUNNING, JobStatus.FAILED);
+    assertThat(updates.get(1).failureCode()).isEqualTo(FailureCode.LAYER_CORRUPT);
+    assertThat(updates.get(1).reason()).contains("layer sha256:");
+  }
+
+  @Test
+  void transientFailureThatPersistsEndsWithRetriesExhausted() {
+    UUID job = send("down");
+    List<ConversionStatus> updates = kafka.awaitTerminal(job, Duration.ofSeconds(30));
+    assertThat(updates)
+        .extracting(ConversionStatus::status)
+        .containsExactly(
+            JobStatus.RUNNING,
+            JobStatus.RETRYING,
+            JobStatus.RUNNING,
+            JobStatus.RETRYING,
+            JobStatus.RUNNING,
+            JobStatus.FAILED);
+    assertThat(updates.get(5).failureCode()).isEqualTo(FailureCode.RETRIES_EXHAUSTED);
+    assertThat(updates.get(5).reason()).contains("REGISTRY_UNAVAILABLE");
+  }
+
+  @Test
+  void unexpectedErrorFailsAsInternalErrorAndTheNextRequestStillRuns() {
+    UUID broken = send("bug");
+    UUID next = send("skip");
+    assertThat(kafka.awaitTerminal(broken, Duration.ofSeconds(30)).get(1).failureCode())
+        .isEqualTo(FailureCode.INTERNAL_ERROR);
+    List<ConversionStatus> updates = kafka.awaitTerminal(next, Duration.ofSeconds(30));
+    assertThat(updates.get(updates.size() - 1).status()).isEqualTo(JobStatus.SKIPPED);
+    assertThat(updates.get(updates.size() - 1).reason()).isEqualTo("already Nydus");
+  }
+
+  private static UUID send(String behaviour) {
+    UUID job = UUID.randomUUID();
+    ConversionRequest request =
+        new ConversionRequest(
+            job,
+            1,
+            1,
+            "127.0.0.1:5000",
+            "intake/" + behaviour,
+            behaviour,
+            "sha256:" + "cd".repeat(32),
+            "intake/" + behaviour,
+            behaviour + "-nydus",
+            Instant.now(),
+            ConversionOptions.defaults());
+    // each behaviour on its own key: requests of one key are processed in order
+    kafka.send(REQUESTS, request.key() + job, request);
+    return job;
+  }
+
+  @TestConfiguration
+  static class ScriptedConversion {
+    private final Map<UUID, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+    @Bean
+    @Primary
+    ImageConversion scripted() {
+      return (request, sink) -> {
+        int call =
+            calls.computeIfAbsent(request.jobId(), j -> new AtomicInteger()).incrementAndGet();
+        switch (request.sourceTag()) {
+          case "flaky" -> {
+            if (call < 3) {
+              throw new ConversionException(
+                  FailureCode.REGISTRY_UNAVAILABLE, "connect to 127.0.0.1:5000 refused");
+            }
+          }
+          case "down" ->
+              throw new ConversionException(
+                  FailureCode.REGISTRY_UNAVAILABLE, "connect to 127.0.0.1:5000 refused");
+          case "corrupt" ->
+              throw new ConversionException(
+                  FailureCode.LAYER_CORRUPT, "layer sha256:00: unexpected end of gzip stream");
+          case "bug" -> throw new IllegalStateException("a bug");
+          case "skip" -> {
+            return new Outcome.Skipped("already Nydus");
+          }
+          default -> {}
+        }
+        String digest = "sha256:" + "ab".repeat(32);
+        sink.targetDigest(digest, new ConversionStatus.Progress(2, 2, 10, 20));
+        return new Outcome.Succeeded(
+            digest, new ConversionStatus.Result(10, 20, 2, 0, Map.of("pull", 1L)));
+      };
+    }
+  }
+}

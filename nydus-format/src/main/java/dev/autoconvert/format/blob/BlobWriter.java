@@ -1,0 +1,428 @@
+package dev.autoconvert.format.blob;
+
+import dev.autoconvert.format.Compressor;
+import dev.autoconvert.format.Digester;
+import dev.autoconvert.format.FormatException;
+import dev.autoconvert.format.tree.BlobInfo;
+import dev.autoconvert.format.tree.Chunk;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Writes one Nydus data blob (NYDUS-FORMAT.md §3) as a stream: file data is cut into chunks, each
+ * digested and compressed on its own, identical chunks stored once; then the CI array and header,
+ * the digest array, the layer's bootstrap and the TOC, each followed by its tar header.
+ *
+ * <p>With more than one thread, chunks are digested and compressed by a pool while this thread
+ * keeps reading; results are written strictly in submission order, so the blob is the same bytes
+ * whatever the thread count, and at most {@code 2 x threads} batches of about one chunk size are in
+ * flight.
+ */
+public final class BlobWriter implements AutoCloseable {
+  /** Blob id the embedded per-layer bootstrap uses, since the real one hashes that bootstrap. */
+  public static final String PLACEHOLDER_ID = "x".repeat(64);
+
+  /** A ci index has 24 bits (§2). */
+  static final int MAX_CHUNKS = 1 << 24;
+
+  private static final int ALIGN = 4096;
+  private static final int MAX_PIECES_PER_BATCH = 256;
+
+  private final Output out;
+  private final Compressor compressor;
+  private final int chunkSize;
+  private final Digester digester;
+  private final int threads;
+  private final ExecutorService pool;
+  private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
+  private final List<Chunk> chunks = new ArrayList<>();
+  private final Map<ChunkKey, Chunk> byDigest = new HashMap<>();
+  private final List<TocEntry> toc = new ArrayList<>();
+  private Batch filling = new Batch();
+  private long uncompressedEnd;
+  private boolean chunksFinished;
+
+  /**
+   * @param chunkSize power of two in [4 KiB, 16 MiB]
+   * @param threads chunk digest/compression threads; 1 does everything on the calling thread
+   */
+  public BlobWriter(
+      OutputStream out, Compressor compressor, int chunkSize, Digester digester, int threads) {
+    if (Integer.bitCount(chunkSize) != 1 || chunkSize < 4096 || chunkSize > (16 << 20)) {
+      throw new IllegalArgumentException(
+          "chunk size must be a power of two between 4096 and 16 MiB, got " + chunkSize);
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    this.out = new Output(out);
+    this.compressor = compressor;
+    this.chunkSize = chunkSize;
+    this.digester = digester;
+    this.threads = threads;
+    AtomicInteger n = new AtomicInteger();
+    this.pool =
+        threads == 1
+            ? null
+            : Executors.newFixedThreadPool(
+                threads,
+                r -> {
+                  Thread t = new Thread(r, "blob-chunk-" + n.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                });
+  }
+
+  /**
+   * Reads exactly {@code size} bytes of one file and queues its chunks. The returned chunk list is
+   * complete once {@link #finishChunks()} has run.
+   */
+  public FileChunks addFile(InputStream data, long size, String path) throws IOException {
+    if (chunksFinished) {
+      throw new IllegalStateException("chunks already finished");
+    }
+    long count = (size + chunkSize - 1) / chunkSize;
+    if (count > MAX_CHUNKS) {
+      throw new FormatException(path + ": " + size + " bytes need more than 2^24 chunks");
+    }
+    FileChunks file = new FileChunks((int) count);
+    for (int i = 0; i < count; i++) {
+      long fileOffset = (long) i * chunkSize;
+      int len = (int) Math.min(chunkSize, size - fileOffset);
+      byte[] buf = new byte[len];
+      int got = data.readNBytes(buf, 0, len);
+      if (got < len) {
+        throw new FormatException(
+            path + ": file data ends at " + (fileOffset + got) + " of " + size + " bytes");
+      }
+      Piece piece = new Piece(buf, fileOffset, file, i);
+      if (pool == null) {
+        piece.digest = ChunkDigests.digest(digester, buf, 0, len);
+        if (!byDigest.containsKey(new ChunkKey(piece.digest, len))) {
+          piece.compressed = ChunkCodec.compress(compressor, buf, 0, len);
+        }
+        place(piece);
+      } else {
+        queue(piece);
+      }
+    }
+    return file;
+  }
+
+  private void queue(Piece piece) throws IOException {
+    filling.pieces.add(piece);
+    filling.bytes += piece.data.length;
+    if (filling.bytes >= chunkSize || filling.pieces.size() >= MAX_PIECES_PER_BATCH) {
+      submitFilling();
+    }
+  }
+
+  private void submitFilling() throws IOException {
+    if (filling.pieces.isEmpty()) {
+      return;
+    }
+    while (inFlight.size() >= 2 * threads) {
+      drain(inFlight.removeFirst());
+    }
+    Batch batch = filling;
+    filling = new Batch();
+    batch.done =
+        pool.submit(
+            () -> {
+              for (Piece p : batch.pieces) {
+                p.digest = ChunkDigests.digest(digester, p.data, 0, p.data.length);
+                p.compressed = ChunkCodec.compress(compressor, p.data, 0, p.data.length);
+              }
+              return null;
+            });
+    inFlight.addLast(batch);
+    while (!inFlight.isEmpty() && inFlight.peekFirst().done.isDone()) {
+      drain(inFlight.removeFirst());
+    }
+  }
+
+  private void drain(Batch batch) throws IOException {
+    try {
+      batch.done.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while compressing chunks");
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("chunk compression failed", e.getCause());
+    }
+    for (Piece p : batch.pieces) {
+      place(p);
+    }
+  }
+
+  /** Assigns the chunk its place in the blob (or reuses an identical one) and writes it. */
+  private void place(Piece p) throws IOException {
+    int len = p.data.length;
+    ChunkKey key = new ChunkKey(p.digest, len);
+    Chunk chunk = byDigest.get(key);
+    if (chunk == null) {
+      if (chunks.size() >= MAX_CHUNKS) {
+        throw new FormatException("layer needs more than 2^24 distinct chunks");
+      }
+      byte[] stored = p.compressed != null ? p.compressed : p.data;
+      chunk =
+          new Chunk(
+              0,
+              chunks.size(),
+              out.position,
+              stored.length,
+              uncompressedEnd,
+              len,
+              p.fileOffset,
+              p.digest);
+      out.write(stored);
+      uncompressedEnd += align(len);
+      chunks.add(chunk);
+      byDigest.put(key, chunk);
+    }
+    p.file.chunks[p.index] = chunk;
+  }
+
+  /**
+   * Writes everything after the chunk data except the bootstrap: the image.blob header, CI array
+   * and header, and the digest array. Returns what the layer's bootstrap records about this blob
+   * (id {@link #PLACEHOLDER_ID}), or null when the layer has no file data.
+   */
+  public BlobInfo finishChunks() throws IOException {
+    submitFilling();
+    while (!inFlight.isEmpty()) {
+      drain(inFlight.removeFirst());
+    }
+    chunksFinished = true;
+    closePool();
+    if (chunks.isEmpty()) {
+      return null;
+    }
+    long dataSize = out.position;
+    out.write(SegmentHeader.encode(SegmentHeader.IMAGE_BLOB, dataSize));
+    byte[] imageBlobDigest = out.segmentDigest.digest();
+    out.inChunkSegment = false;
+    toc.add(
+        new TocEntry(
+            TocEntry.FLAG_NONE,
+            SegmentHeader.IMAGE_BLOB,
+            imageBlobDigest,
+            0,
+            dataSize,
+            uncompressedEnd));
+
+    int n = chunks.size();
+    ByteBuffer ci = ByteBuffer.allocate(n * ChunkInfoV1.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    byte[] digests = new byte[n * 32];
+    for (Chunk c : chunks) {
+      new ChunkInfoV1(
+              c.compressedOffset(),
+              c.compressedSize(),
+              c.uncompressedOffset(),
+              c.uncompressedSize())
+          .encode(ci);
+      System.arraycopy(c.digest(), 0, digests, c.index() * 32, 32);
+    }
+    byte[] ciRaw = ci.array();
+    byte[] ciCompressed = ChunkCodec.compress(compressor, ciRaw, 0, ciRaw.length);
+    Compressor ciCompressor = ciCompressed != null ? compressor : Compressor.NONE;
+    byte[] ciStored = ciCompressed != null ? ciCompressed : ciRaw;
+    long ciOffset = out.position;
+    byte[] ciHeader =
+        new CiHeader(
+                BlobFeatures.PER_LAYER,
+                ciCompressor.code(),
+                n,
+                ciOffset,
+                ciStored.length,
+                ciRaw.length)
+            .encode();
+    out.write(ciStored);
+    out.write(ciHeader);
+    out.write(SegmentHeader.encode(SegmentHeader.BLOB_META, ciStored.length + CiHeader.SIZE));
+    toc.add(
+        new TocEntry(
+            TocEntry.flagFor(ciCompressor),
+            SegmentHeader.BLOB_META,
+            sha256(ciRaw),
+            ciOffset,
+            ciStored.length,
+            ciRaw.length));
+    toc.add(
+        new TocEntry(
+            TocEntry.FLAG_NONE,
+            TocEntry.BLOB_META_HEADER,
+            sha256(ciHeader),
+            ciOffset + ciStored.length,
+            CiHeader.SIZE,
+            CiHeader.SIZE));
+
+    long digestOffset = out.position;
+    out.write(digests);
+    out.write(SegmentHeader.encode(SegmentHeader.BLOB_DIGEST, digests.length));
+    toc.add(
+        new TocEntry(
+            TocEntry.FLAG_NONE,
+            SegmentHeader.BLOB_DIGEST,
+            sha256(digests),
+            digestOffset,
+            digests.length,
+            digests.length));
+
+    return new BlobInfo(
+        PLACEHOLDER_ID,
+        chunkSize,
+        n,
+        compressor,
+        digester,
+        BlobFeatures.PER_LAYER,
+        out.position,
+        uncompressedEnd,
+        ciCompressor,
+        ciOffset,
+        ciStored.length,
+        ciRaw.length);
+  }
+
+  /** Appends the layer's bootstrap and the TOC; the blob is complete afterwards. */
+  public BlobResult finish(byte[] bootstrap) throws IOException {
+    if (!chunksFinished) {
+      throw new IllegalStateException("finishChunks() first");
+    }
+    byte[] compressed = ChunkCodec.compress(Compressor.ZSTD, bootstrap, 0, bootstrap.length);
+    byte[] stored = compressed != null ? compressed : bootstrap;
+    long bootOffset = out.position;
+    out.write(stored);
+    out.write(SegmentHeader.encode(SegmentHeader.IMAGE_BOOT, stored.length));
+    toc.add(
+        new TocEntry(
+            compressed != null ? TocEntry.FLAG_ZSTD : TocEntry.FLAG_NONE,
+            SegmentHeader.IMAGE_BOOT,
+            sha256(bootstrap),
+            bootOffset,
+            stored.length,
+            bootstrap.length));
+    ByteBuffer tocBytes = ByteBuffer.allocate(toc.size() * TocEntry.SIZE);
+    for (TocEntry e : toc) {
+      e.encode(tocBytes);
+    }
+    out.write(tocBytes.array());
+    out.write(SegmentHeader.encode(SegmentHeader.TOC, tocBytes.capacity()));
+    out.target.flush();
+    return new BlobResult(out.position, HexFormat.of().formatHex(out.whole.digest()));
+  }
+
+  /** Distinct chunks in ci-index order (complete after {@link #finishChunks()}). */
+  public List<Chunk> chunks() {
+    return List.copyOf(chunks);
+  }
+
+  @Override
+  public void close() {
+    closePool();
+  }
+
+  private void closePool() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  private static long align(long n) {
+    return (n + ALIGN - 1) & -ALIGN;
+  }
+
+  private static byte[] sha256(byte[] data) {
+    return ChunkDigests.newSha256().digest(data);
+  }
+
+  /** Size and sha256 (the blob id) of a finished blob. */
+  public record BlobResult(long size, String sha256Hex) {}
+
+  /** The chunks of one file, in file order; filled in as chunks are placed. */
+  public static final class FileChunks {
+    private final Chunk[] chunks;
+
+    FileChunks(int count) {
+      this.chunks = new Chunk[count];
+    }
+
+    public List<Chunk> chunks() {
+      for (Chunk c : chunks) {
+        if (c == null) {
+          throw new IllegalStateException("chunks not placed yet: call finishChunks() first");
+        }
+      }
+      return Arrays.asList(chunks.clone());
+    }
+  }
+
+  private static final class Piece {
+    final long fileOffset;
+    final FileChunks file;
+    final int index;
+    byte[] data;
+    byte[] digest;
+    byte[] compressed;
+
+    Piece(byte[] data, long fileOffset, FileChunks file, int index) {
+      this.data = data;
+      this.fileOffset = fileOffset;
+      this.file = file;
+      this.index = index;
+    }
+  }
+
+  private static final class Batch {
+    final List<Piece> pieces = new ArrayList<>();
+    long bytes;
+    Future<?> done;
+  }
+
+  /** Identity of a chunk for deduplication: digest and length (nydus compares both). */
+  private record ChunkKey(ByteBuffer digest, int size) {
+    ChunkKey(byte[] digest, int size) {
+      this(ByteBuffer.wrap(digest), size);
+    }
+  }
+
+  /** Counts bytes and hashes the whole blob and the chunk-data segment (for its TOC digest). */
+  private static final class Output {
+    final OutputStream target;
+    final MessageDigest whole = ChunkDigests.newSha256();
+    final MessageDigest segmentDigest = ChunkDigests.newSha256();
+    long position;
+
+    Output(OutputStream target) {
+      this.target = target;
+    }
+
+    boolean inChunkSegment = true;
+
+    void write(byte[] b) throws IOException {
+      target.write(b);
+      whole.update(b);
+      if (inChunkSegment) {
+        segmentDigest.update(b);
+      }
+      position += b.length;
+    }
+  }
+}

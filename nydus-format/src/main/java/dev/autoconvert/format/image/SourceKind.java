@@ -1,0 +1,98 @@
+package dev.autoconvert.format.image;
+
+import dev.autoconvert.format.FormatException;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What a pulled manifest is, as far as conversion cares: an image to convert, an index of images,
+ * an image nydus tooling (or this service) made, or not a container image at all.
+ *
+ * @param kind the verdict
+ * @param reason why, for SKIPPED statuses and logs
+ */
+public record SourceKind(Kind kind, String reason) {
+
+  public enum Kind {
+    IMAGE,
+    INDEX,
+    NYDUS,
+    NOT_AN_IMAGE
+  }
+
+  /** Layer media types whose content is a (possibly compressed) tar this converter reads. */
+  private static final Set<String> TAR_LAYERS =
+      Set.of(
+          "application/vnd.oci.image.layer.v1.tar",
+          "application/vnd.oci.image.layer.v1.tar+gzip",
+          "application/vnd.oci.image.layer.v1.tar+zstd",
+          "application/vnd.oci.image.layer.nondistributable.v1.tar",
+          "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+          "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+          "application/vnd.docker.image.rootfs.diff.tar",
+          MediaTypes.DOCKER_LAYER_GZIP,
+          "application/vnd.docker.image.rootfs.diff.tar.zstd");
+
+  /** Marks a nydus manifest inside a merge-platform index (§5.5). */
+  private static final String NYDUS_MANIFEST_ARTIFACT =
+      "application/vnd.nydus.image.manifest.v1+json";
+
+  /**
+   * Classifies {@code json} served with {@code mediaType}.
+   *
+   * @throws FormatException when the manifest is not valid JSON
+   */
+  public static SourceKind of(String mediaType, byte[] json) throws FormatException {
+    ObjectNode manifest = Json.parseObject(json, "manifest");
+    String type = mediaType;
+    if (type == null || type.isBlank()) {
+      type = manifest.path("mediaType").asString("");
+    }
+    if (MediaTypes.isIndex(type)) {
+      for (JsonNode entry : manifest.path("manifests")) {
+        if (NYDUS_MANIFEST_ARTIFACT.equals(entry.path("artifactType").asString(""))) {
+          return new SourceKind(Kind.NYDUS, "index already lists a Nydus manifest");
+        }
+      }
+      return new SourceKind(Kind.INDEX, "image index");
+    }
+    if (!MediaTypes.isImageManifest(type)) {
+      return new SourceKind(
+          Kind.NOT_AN_IMAGE, "manifest media type '" + type + "' is not an image");
+    }
+    String artifactType = manifest.path("artifactType").asString("");
+    if (!artifactType.isEmpty()) {
+      return new SourceKind(Kind.NOT_AN_IMAGE, "artifact of type '" + artifactType + "'");
+    }
+    String configType = manifest.path("config").path("mediaType").asString("");
+    if (!configType.equals(MediaTypes.OCI_CONFIG) && !configType.equals(MediaTypes.DOCKER_CONFIG)) {
+      return new SourceKind(
+          Kind.NOT_AN_IMAGE,
+          "config media type '"
+              + configType
+              + "' is not an image config (Helm chart or other artifact)");
+    }
+    List<JsonNode> layers = manifest.path("layers").valueStream().toList();
+    if (!layers.isEmpty()
+        && "true"
+            .equals(
+                layers
+                    .get(layers.size() - 1)
+                    .path("annotations")
+                    .path(NydusAnnotations.BOOTSTRAP)
+                    .asString(""))) {
+      return new SourceKind(Kind.NYDUS, "already a Nydus image (last layer is a Nydus bootstrap)");
+    }
+    for (int i = 0; i < layers.size(); i++) {
+      String layerType = layers.get(i).path("mediaType").asString("");
+      if (!TAR_LAYERS.contains(layerType)) {
+        return new SourceKind(
+            Kind.NOT_AN_IMAGE,
+            "layer " + i + " has media type '" + layerType + "', not a tar layer");
+      }
+    }
+    return new SourceKind(Kind.IMAGE, "image");
+  }
+}

@@ -1,0 +1,96 @@
+package dev.autoconvert.format.read;
+
+import dev.autoconvert.format.FormatException;
+import dev.autoconvert.format.tree.Chunk;
+import dev.autoconvert.format.tree.Entry;
+import dev.autoconvert.format.tree.FileType;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads regular file contents the way the kernel does with block devices: each chunk's bytes at its
+ * uncompressed offset in the uncompressed "blob cache" of its blob (NYDUS-FORMAT.md §3.9).
+ */
+public final class CachedContent implements AutoCloseable {
+
+  private final List<FileChannel> caches = new ArrayList<>();
+  private final List<Path> paths;
+
+  /** {@code blobCaches} in blob-table order. */
+  public CachedContent(List<Path> blobCaches) throws IOException {
+    this.paths = List.copyOf(blobCaches);
+    try {
+      for (Path p : paths) {
+        caches.add(FileChannel.open(p, StandardOpenOption.READ));
+      }
+    } catch (IOException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Writes the content of a regular file to {@code out}. */
+  public void copy(Entry entry, OutputStream out) throws IOException {
+    if (entry.type() != FileType.REGULAR) {
+      throw new IllegalArgumentException(entry.path() + " is a " + entry.type() + ", not a file");
+    }
+    long written = 0;
+    for (Chunk c : entry.chunks()) {
+      if (c.blobIndex() >= caches.size()) {
+        throw new IllegalArgumentException(
+            entry.path()
+                + ": chunk in blob "
+                + c.blobIndex()
+                + ", only "
+                + caches.size()
+                + " caches");
+      }
+      ByteBuffer chunk = ByteBuffer.allocate(c.uncompressedSize());
+      FileChannel cache = caches.get(c.blobIndex());
+      while (chunk.hasRemaining()) {
+        int n = cache.read(chunk, c.uncompressedOffset() + chunk.position());
+        if (n < 0) {
+          throw FormatException.at(
+              paths.get(c.blobIndex()).toString(),
+              c.uncompressedOffset() + chunk.position(),
+              "chunk data of " + entry.path(),
+              c.uncompressedSize() + " bytes",
+              "end of file");
+        }
+      }
+      out.write(chunk.array());
+      written += c.uncompressedSize();
+    }
+    if (written != entry.size()) {
+      throw new FormatException(
+          entry.path() + ": chunks hold " + written + " bytes, the inode says " + entry.size());
+    }
+  }
+
+  public byte[] read(Entry entry) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    copy(entry, out);
+    return out.toByteArray();
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException first = null;
+    for (FileChannel c : caches) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}

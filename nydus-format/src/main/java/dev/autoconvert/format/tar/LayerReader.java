@@ -1,0 +1,655 @@
+package dev.autoconvert.format.tar;
+
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarUtils;
+import org.apache.commons.compress.archivers.zip.ZipEncoding;
+import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * Streams the entries of one image layer (tar, tar+gzip or tar+zstd) without holding it in memory.
+ *
+ * <p>The block loop is ours so that untrusted sizes are checked before anything is read (PAX and
+ * GNU long-name headers, commons-compress reads those unbounded), binary xattr values survive, and
+ * archives that stop without padding and end-of-archive blocks are accepted like Go's archive/tar
+ * does (umoci insert writes those). Header decoding and checksums are commons-compress's.
+ */
+public final class LayerReader implements Closeable {
+  /** Tar block size (POSIX ustar). */
+  private static final int BLOCK = 512;
+
+  /** Offset of the typeflag byte in a ustar header. */
+  private static final int OFF_TYPEFLAG = 156;
+
+  private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
+  private static final byte[] ZSTD_MAGIC = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd};
+  private static final ZipEncoding UTF8 = ZipEncodingHelper.getZipEncoding(StandardCharsets.UTF_8);
+
+  private final String layer;
+  private final SourceStream source;
+  private final LayerLimits limits;
+  private final UncompressedStream tar;
+  private final InputStream in;
+  private final byte[] header = new byte[BLOCK];
+  private final Map<String, TarItem.Kind> kinds = new HashMap<>();
+  private final Map<String, String> firstNames = new HashMap<>();
+  private long offset;
+  private long entries;
+  private String current = "(start of archive)";
+  private long dataRemaining;
+  private int padding;
+  private boolean ended;
+
+  private LayerReader(
+      String layer, LayerLimits limits, SourceStream source, InputStream decompressed, String codec)
+      throws TarException {
+    this.layer = layer;
+    this.source = source;
+    this.limits = limits;
+    this.tar = new UncompressedStream(decompressed, codec);
+    this.in = new BufferedInputStream(tar, 1 << 16);
+  }
+
+  /**
+   * Opens a layer. The compression is recognised by its magic bytes; a media type that declares
+   * gzip or zstd for data without that magic is rejected.
+   *
+   * @param layerName how errors name the layer (its digest, usually)
+   */
+  public static LayerReader open(
+      InputStream layer, String mediaTypeOrNull, String layerName, LayerLimits limits)
+      throws IOException {
+    SourceStream source = new SourceStream(layer);
+    BufferedInputStream raw = new BufferedInputStream(source, 1 << 16);
+    raw.mark(ZSTD_MAGIC.length);
+    byte[] magic = raw.readNBytes(ZSTD_MAGIC.length);
+    raw.reset();
+    String declared = declaredCompression(mediaTypeOrNull);
+    try {
+      if (startsWith(magic, GZIP_MAGIC)) {
+        InputStream gz =
+            GzipCompressorInputStream.builder()
+                .setInputStream(raw)
+                .setDecompressConcatenated(true)
+                .get();
+        return new LayerReader(layerName, limits, source, gz, "gzip");
+      }
+      if (startsWith(magic, ZSTD_MAGIC)) {
+        return new LayerReader(
+            layerName, limits, source, new ZstdInputStreamNoFinalizer(raw), "zstd");
+      }
+    } catch (IOException e) {
+      if (source.failure != null) {
+        throw e;
+      }
+      throw new TarException(layerName + ": corrupt compressed layer: " + e.getMessage(), e);
+    }
+    if (declared != null) {
+      throw new TarException(
+          layerName
+              + ": media type "
+              + mediaTypeOrNull
+              + " declares "
+              + declared
+              + " but the data does not start with the "
+              + declared
+              + " magic (first bytes "
+              + HexFormat.of().formatHex(magic)
+              + ")");
+    }
+    return new LayerReader(layerName, limits, source, raw, "tar");
+  }
+
+  private static String declaredCompression(String mediaType) {
+    if (mediaType == null) {
+      return null;
+    }
+    if (mediaType.endsWith("gzip")) {
+      return "gzip";
+    }
+    if (mediaType.endsWith("zstd")) {
+      return "zstd";
+    }
+    return null;
+  }
+
+  private static boolean startsWith(byte[] data, byte[] prefix) {
+    if (data.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (data[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The next object of the layer, or null at the end of the archive. */
+  public TarItem next() throws IOException {
+    if (ended) {
+      return null;
+    }
+    skipCurrent();
+    if (ended) {
+      return null;
+    }
+    Map<String, byte[]> pax = new HashMap<>();
+    String longName = null;
+    String longLink = null;
+    while (true) {
+      long headerOffset = offset;
+      int n = readFully(header, 0, BLOCK);
+      if (n == 0 || (n == BLOCK && allZero(header))) {
+        finishArchive();
+        return null;
+      }
+      if (n < BLOCK) {
+        throw new TarException(
+            layer
+                + ": archive ends inside the tar header at offset "
+                + headerOffset
+                + " after entry "
+                + current
+                + " ("
+                + n
+                + " of 512 bytes)");
+      }
+      if (!TarUtils.verifyCheckSum(header)) {
+        throw new TarException(
+            layer
+                + ": bad tar header checksum at offset "
+                + headerOffset
+                + " (entry '"
+                + rawName(header)
+                + "' after "
+                + current
+                + ")");
+      }
+      if (++entries > limits.maxEntries()) {
+        throw new TarException(layer + ": more than " + limits.maxEntries() + " tar entries");
+      }
+      TarArchiveEntry e;
+      try {
+        e = new TarArchiveEntry(header, UTF8, false);
+      } catch (IOException | RuntimeException ex) {
+        throw new TarException(
+            layer + ": unreadable tar header at offset " + headerOffset + ": " + ex.getMessage(),
+            ex);
+      }
+      byte type = header[OFF_TYPEFLAG];
+      String where = layer + ": entry '" + e.getName() + "' at offset " + headerOffset;
+      switch (type) {
+        case 'x' -> pax.putAll(PaxRecords.parse(readExtension(e, where), (int) e.getSize(), where));
+        case 'g' -> readExtension(e, where); // global PAX defaults: ignored, as the brief allows
+        case 'L' -> longName = readLongName(e, where);
+        case 'K' -> longLink = readLongName(e, where);
+        default -> {
+          return item(e, type, headerOffset, pax, longName, longLink);
+        }
+      }
+    }
+  }
+
+  private TarItem item(
+      TarArchiveEntry e,
+      byte type,
+      long headerOffset,
+      Map<String, byte[]> pax,
+      String longName,
+      String longLink)
+      throws IOException {
+    String name = pax.containsKey("path") ? utf8(pax.get("path")) : longName;
+    if (name == null) {
+      name = e.getName();
+    }
+    String where = layer + ": entry '" + name + "' at offset " + headerOffset;
+    String link = pax.containsKey("linkpath") ? utf8(pax.get("linkpath")) : longLink;
+    if (link == null) {
+      link = e.getLinkName();
+    }
+    TarItem.Kind kind =
+        switch (type) {
+          case '0', 0 -> TarItem.Kind.REGULAR;
+          case '1' -> TarItem.Kind.HARDLINK;
+          case '2' -> TarItem.Kind.SYMLINK;
+          case '3' -> TarItem.Kind.CHAR_DEVICE;
+          case '4' -> TarItem.Kind.BLOCK_DEVICE;
+          case '5' -> TarItem.Kind.DIRECTORY;
+          case '6' -> TarItem.Kind.FIFO;
+          default ->
+              throw new TarException(
+                  where + ": unsupported tar entry type '" + (char) type + "'" + typeHint(type));
+        };
+    String path = TarPaths.normalize(name, limits, where);
+    current = "'" + name + "'";
+    long size = pax.containsKey("size") ? number(pax.get("size"), "size", where) : e.getSize();
+    long uid = pax.containsKey("uid") ? number(pax.get("uid"), "uid", where) : e.getLongUserId();
+    long gid = pax.containsKey("gid") ? number(pax.get("gid"), "gid", where) : e.getLongGroupId();
+    long mtime = e.getModTime().getTime() / 1000;
+    int mtimeNanos = 0;
+    if (pax.containsKey("mtime")) {
+      String value = utf8(pax.get("mtime"));
+      int dot = value.indexOf('.');
+      mtime = number(dot < 0 ? value : value.substring(0, dot), "mtime", where);
+      if (dot >= 0) {
+        String frac = (value.substring(dot + 1) + "000000000").substring(0, 9);
+        mtimeNanos = (int) number(frac, "mtime", where);
+      }
+    }
+    SortedMap<String, byte[]> xattrs = new TreeMap<>();
+    for (Map.Entry<String, byte[]> record : pax.entrySet()) {
+      String key = record.getKey();
+      if (key.startsWith("SCHILY.xattr.")) {
+        String xattr = key.substring("SCHILY.xattr.".length());
+        // Namespaces EROFS cannot store (e.g. bare macOS names) are dropped, as containerd does
+        // when the kernel refuses them on unpack.
+        if (storableXattr(xattr)) {
+          xattrs.put(xattr, record.getValue());
+        }
+      } else if (key.startsWith("GNU.sparse.")) {
+        throw new TarException(where + ": GNU sparse files are not supported");
+      }
+    }
+    // Whatever data the header declares is in the archive, even for types that do not use it.
+    dataRemaining = size;
+    padding = (int) ((BLOCK - size % BLOCK) % BLOCK);
+    if (kind != TarItem.Kind.REGULAR) {
+      size = 0;
+    }
+    String target = null;
+    switch (kind) {
+      case REGULAR -> {
+        kinds.put(path, kind);
+        firstNames.put(path, path);
+      }
+      case HARDLINK -> {
+        target = hardlinkTarget(path, link, where);
+        kinds.put(path, kind);
+        firstNames.put(path, target);
+      }
+      case SYMLINK -> {
+        if (link.isEmpty()) {
+          throw new TarException(where + ": symlink with an empty target");
+        }
+        if (link.getBytes(StandardCharsets.UTF_8).length > limits.maxPathLength()) {
+          throw new TarException(
+              where + ": symlink target longer than " + limits.maxPathLength() + " bytes");
+        }
+        target = link;
+        kinds.put(path, kind);
+        firstNames.remove(path);
+      }
+      default -> {
+        kinds.put(path, kind);
+        firstNames.remove(path);
+      }
+    }
+    InputStream data =
+        kind == TarItem.Kind.REGULAR ? new EntryData(where) : InputStream.nullInputStream();
+    return new TarItem(
+        path,
+        kind,
+        e.getMode() & 07777,
+        uid,
+        gid,
+        mtime,
+        mtimeNanos,
+        size,
+        target,
+        e.getDevMajor(),
+        e.getDevMinor(),
+        xattrs,
+        data);
+  }
+
+  private static boolean storableXattr(String name) {
+    return name.startsWith("user.")
+        || name.startsWith("trusted.")
+        || name.startsWith("security.")
+        || name.equals("system.posix_acl_access")
+        || name.equals("system.posix_acl_default");
+  }
+
+  private String hardlinkTarget(String path, String link, String where) throws TarException {
+    if (link.isEmpty()) {
+      throw new TarException(where + ": hardlink without a target");
+    }
+    String target = TarPaths.normalize(link, limits, where + " (hardlink target)");
+    TarItem.Kind targetKind = kinds.get(target);
+    if (targetKind == null || target.equals(path)) {
+      throw new TarException(
+          where + ": hardlink to '" + link + "', which is not an earlier entry of the layer");
+    }
+    if (targetKind != TarItem.Kind.REGULAR && targetKind != TarItem.Kind.HARDLINK) {
+      throw new TarException(
+          where
+              + ": hardlink to '"
+              + link
+              + "', which is a "
+              + targetKind.name().toLowerCase()
+              + ", not a regular file");
+    }
+    return firstNames.get(target);
+  }
+
+  private static String typeHint(byte type) {
+    return switch (type) {
+      case 'S' -> " (GNU sparse file)";
+      case '7' -> " (contiguous file)";
+      case 'V' -> " (GNU volume header)";
+      case 'M' -> " (GNU multi-volume continuation)";
+      default -> "";
+    };
+  }
+
+  private byte[] readExtension(TarArchiveEntry e, String where) throws IOException {
+    long size = e.getSize();
+    if (size > limits.maxPaxHeaderSize()) {
+      throw new TarException(
+          where
+              + ": PAX extended header of "
+              + size
+              + " bytes exceeds the limit of "
+              + limits.maxPaxHeaderSize()
+              + " bytes");
+    }
+    byte[] data = new byte[(int) size];
+    readPayload(data, where);
+    return data;
+  }
+
+  private String readLongName(TarArchiveEntry e, String where) throws IOException {
+    long size = e.getSize();
+    if (size > limits.maxPathLength() + 1L) {
+      throw new TarException(
+          where
+              + ": GNU long name of "
+              + size
+              + " bytes exceeds the limit of "
+              + limits.maxPathLength()
+              + " bytes");
+    }
+    byte[] data = new byte[(int) size];
+    readPayload(data, where);
+    int end = 0;
+    while (end < data.length && data[end] != 0) {
+      end++;
+    }
+    return new String(data, 0, end, StandardCharsets.UTF_8);
+  }
+
+  private void readPayload(byte[] data, String where) throws IOException {
+    int pad = (BLOCK - data.length % BLOCK) % BLOCK;
+    if (readFully(data, 0, data.length) < data.length || skip(pad) < pad) {
+      throw new TarException(where + ": archive ends inside an extended header");
+    }
+  }
+
+  private static long number(byte[] value, String field, String where) throws TarException {
+    return number(utf8(value), field, where);
+  }
+
+  private static long number(String value, String field, String where) throws TarException {
+    try {
+      long n = Long.parseLong(value.trim());
+      if (n < 0) {
+        throw new NumberFormatException("negative");
+      }
+      return n;
+    } catch (NumberFormatException ex) {
+      throw new TarException(where + ": PAX " + field + " '" + value + "' is not a number");
+    }
+  }
+
+  private static String utf8(byte[] value) {
+    return new String(value, StandardCharsets.UTF_8);
+  }
+
+  private static String rawName(byte[] block) {
+    int end = 0;
+    while (end < 100 && block[end] != 0) {
+      end++;
+    }
+    return new String(block, 0, end, StandardCharsets.UTF_8);
+  }
+
+  private static boolean allZero(byte[] block) {
+    for (byte b : block) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Skips what the consumer left of the current entry's data, then its padding. */
+  private void skipCurrent() throws IOException {
+    if (dataRemaining > 0) {
+      long want = dataRemaining;
+      long skipped = skip(want);
+      dataRemaining = 0;
+      if (skipped < want) {
+        throw new TarException(
+            layer
+                + ": archive ends inside the data of entry "
+                + current
+                + " ("
+                + (want - skipped)
+                + " bytes missing)");
+      }
+    }
+    if (padding > 0) {
+      int want = padding;
+      padding = 0;
+      if (skip(want) < want) {
+        // The data was complete but the archive stops without padding and end blocks.
+        finishArchive();
+      }
+    }
+  }
+
+  private void finishArchive() throws IOException {
+    ended = true;
+    byte[] sink = new byte[1 << 16];
+    while (in.read(sink) >= 0) {
+      // Trailing blocks are part of the uncompressed tar and of its diffID.
+    }
+  }
+
+  private int readFully(byte[] b, int off, int len) throws IOException {
+    int total = 0;
+    while (total < len) {
+      int n = in.read(b, off + total, len - total);
+      if (n < 0) {
+        break;
+      }
+      total += n;
+    }
+    offset += total;
+    return total;
+  }
+
+  private long skip(long n) throws IOException {
+    long total = 0;
+    byte[] sink = null;
+    while (total < n) {
+      long s = in.skip(n - total);
+      if (s <= 0) {
+        if (sink == null) {
+          sink = new byte[(int) Math.min(1 << 16, n - total)];
+        }
+        int r = in.read(sink, 0, (int) Math.min(sink.length, n - total));
+        if (r < 0) {
+          break;
+        }
+        s = r;
+      }
+      total += s;
+    }
+    offset += total;
+    return total;
+  }
+
+  /** "sha256:&lt;hex&gt;" of the uncompressed tar; valid once {@link #next()} returned null. */
+  public String diffId() {
+    if (!ended) {
+      throw new IllegalStateException("layer " + layer + " not read to the end");
+    }
+    return "sha256:" + HexFormat.of().formatHex(tar.sha256.digest());
+  }
+
+  /** Bytes of uncompressed tar read so far (all of it once {@link #next()} returned null). */
+  public long uncompressedSize() {
+    return tar.count;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+
+  /** Data of the current regular file; fails when the archive ends early. */
+  private final class EntryData extends InputStream {
+    private final String where;
+
+    EntryData(String where) {
+      this.where = where;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (dataRemaining == 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, dataRemaining));
+      if (n < 0) {
+        throw new TarException(
+            where + ": archive ends inside the file data (" + dataRemaining + " bytes missing)");
+      }
+      dataRemaining -= n;
+      offset += n;
+      return n;
+    }
+  }
+
+  /** Counts and hashes the uncompressed tar; turns decompressor failures into named errors. */
+  private final class UncompressedStream extends InputStream {
+    private final InputStream decompressed;
+    private final String codec;
+    private final MessageDigest sha256;
+    private long count;
+
+    UncompressedStream(InputStream decompressed, String codec) throws TarException {
+      this.decompressed = decompressed;
+      this.codec = codec;
+      try {
+        this.sha256 = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n;
+      try {
+        n = decompressed.read(b, off, len);
+      } catch (IOException e) {
+        if (source.failure != null) {
+          throw e; // the transport failed, not the data
+        }
+        throw new TarException(
+            layer
+                + ": corrupt "
+                + codec
+                + " data at uncompressed offset "
+                + count
+                + " (in or after entry "
+                + current
+                + "): "
+                + e.getMessage(),
+            e);
+      }
+      if (n > 0) {
+        sha256.update(b, off, n);
+        count += n;
+        if (count > limits.maxUncompressedSize()) {
+          throw new TarException(
+              layer
+                  + ": uncompressed layer larger than "
+                  + limits.maxUncompressedSize()
+                  + " bytes (in entry "
+                  + current
+                  + ")");
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      decompressed.close();
+    }
+  }
+
+  /** Remembers a failure of the underlying transport, to tell it apart from corrupt data. */
+  private static final class SourceStream extends InputStream {
+    private final InputStream delegate;
+    private IOException failure;
+
+    SourceStream(InputStream delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return delegate.read();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return delegate.read(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      delegate.close();
+    }
+  }
+}

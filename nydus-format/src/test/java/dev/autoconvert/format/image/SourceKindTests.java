@@ -1,0 +1,83 @@
+package dev.autoconvert.format.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoconvert.format.image.SourceKind.Kind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+class SourceKindTests {
+  private static final String DIGEST = "sha256:" + "ab".repeat(32);
+
+  private static Kind kind(String mediaType, String json) throws IOException {
+    return SourceKind.of(mediaType, json.getBytes(StandardCharsets.UTF_8)).kind();
+  }
+
+  private static String manifest(String configType, String layerType, String extra) {
+    return """
+        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",%s
+         "config":{"mediaType":"%s","digest":"%s","size":1},
+         "layers":[{"mediaType":"%s","digest":"%s","size":1}]}
+        """
+        .formatted(extra, configType, DIGEST, layerType, DIGEST);
+  }
+
+  @Test
+  void upstreamNydusManifestIsRecognisedByItsBootstrapLayer() throws IOException {
+    byte[] json =
+        Files.readAllBytes(
+            NydusImageAssemblerTests.fixtures()
+                .resolve("manifests/nydusify-example-manifest.json"));
+    assertThat(SourceKind.of(MediaTypes.OCI_MANIFEST, json).kind()).isEqualTo(Kind.NYDUS);
+  }
+
+  @Test
+  void mergePlatformIndexIsRecognisedAsNydus() throws IOException {
+    byte[] json =
+        Files.readAllBytes(
+            NydusImageAssemblerTests.fixtures().resolve("manifests/nydusify-example-index.json"));
+    assertThat(SourceKind.of(MediaTypes.OCI_INDEX, json).kind()).isEqualTo(Kind.NYDUS);
+  }
+
+  @Test
+  void plainImagesAndIndexesAreConvertible() throws IOException {
+    assertThat(kind(null, manifest(MediaTypes.OCI_CONFIG, MediaTypes.OCI_LAYER_GZIP, "")))
+        .isEqualTo(Kind.IMAGE);
+    assertThat(
+            kind(
+                MediaTypes.OCI_MANIFEST,
+                manifest(MediaTypes.OCI_CONFIG, "application/vnd.oci.image.layer.v1.tar+zstd", "")))
+        .isEqualTo(Kind.IMAGE);
+    assertThat(kind(MediaTypes.OCI_INDEX, "{\"schemaVersion\":2,\"manifests\":[]}"))
+        .isEqualTo(Kind.INDEX);
+  }
+
+  @Test
+  void helmChartsAndOtherArtifactsAreNotImages() throws IOException {
+    SourceKind helm =
+        SourceKind.of(
+            MediaTypes.OCI_MANIFEST,
+            manifest(
+                    "application/vnd.cncf.helm.config.v1+json",
+                    "application/vnd.cncf.helm.chart.content.v1.tar+gzip",
+                    "")
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(helm.kind()).isEqualTo(Kind.NOT_AN_IMAGE);
+    assertThat(helm.reason()).contains("application/vnd.cncf.helm.config.v1+json");
+    assertThat(
+            kind(
+                MediaTypes.OCI_MANIFEST,
+                manifest(
+                    MediaTypes.OCI_CONFIG,
+                    MediaTypes.OCI_LAYER_GZIP,
+                    "\"artifactType\":\"application/spdx+json\",")))
+        .isEqualTo(Kind.NOT_AN_IMAGE);
+    assertThat(
+            kind(
+                MediaTypes.OCI_MANIFEST,
+                manifest(MediaTypes.OCI_CONFIG, "application/vnd.example.weights", "")))
+        .isEqualTo(Kind.NOT_AN_IMAGE);
+  }
+}

@@ -1,0 +1,529 @@
+package dev.autoconvert.oci.registry;
+
+import dev.autoconvert.oci.Digest;
+import dev.autoconvert.oci.ErrorKind;
+import dev.autoconvert.oci.ImageReference;
+import dev.autoconvert.oci.RegistryException;
+import dev.autoconvert.oci.manifest.Descriptor;
+import dev.autoconvert.oci.manifest.RawManifest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
+/**
+ * The OCI distribution client: pulls and pushes manifests and blobs, lists tags. It owns what every
+ * operation shares: authentication (anonymous, Basic, Bearer tokens with refresh), redirects,
+ * bounded retries of replayable requests with backoff, and turning failures into {@link
+ * RegistryException}s that name the action. Thread-safe; one instance serves many concurrent
+ * conversions.
+ *
+ * <p>Registries are reached over HTTPS unless their {@link RegistryConfig} says plain HTTP; there
+ * is no fallback from one to the other. A registry without a configuration is reached anonymously
+ * over HTTPS.
+ */
+public final class RegistryClient {
+  private static final System.Logger LOG = System.getLogger(RegistryClient.class.getName());
+  private static final int MAX_REDIRECTS = 5;
+  private static final int MAX_PAGES = 100_000;
+
+  /** Docker Hub's API does not live at the host name references use. */
+  private static final String DOCKER_HUB_API = "registry-1.docker.io";
+
+  private final Map<String, RegistryConfig> configs;
+  private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+  private final HttpClient http;
+  private final Backoff backoff;
+  private final Clock clock;
+  private final Duration requestTimeout;
+  private final long chunkSize;
+  private final int pageSize;
+  private final String userAgent;
+
+  /** A registry's base URI and its authorization state. */
+  private record Endpoint(String host, URI base, boolean plainHttp, Authenticator auth) {}
+
+  private RegistryClient(Builder builder) {
+    this.configs = Map.copyOf(builder.configs);
+    this.clock = builder.clock;
+    this.backoff =
+        new Backoff(
+            builder.retryPolicy,
+            builder.sleeper,
+            () -> ThreadLocalRandom.current().nextDouble(),
+            builder.clock);
+    this.requestTimeout = builder.requestTimeout;
+    this.chunkSize = builder.chunkSize;
+    this.pageSize = builder.pageSize;
+    this.userAgent = builder.userAgent;
+    HttpClient.Builder http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(builder.connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (builder.sslContext != null) {
+      http.sslContext(builder.sslContext);
+    }
+    this.http = http.build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---- manifests ----
+
+  /** The manifest or index {@code reference} names (by digest if it has one, else by tag). */
+  public RawManifest pullManifest(ImageReference reference) throws RegistryException {
+    return call(endpoint(reference.registry()), new ManifestPuller(reference));
+  }
+
+  /** The manifest's descriptor (media type, digest, size), or empty when it does not exist. */
+  public Optional<Descriptor> checkManifest(ImageReference reference) throws RegistryException {
+    return call(endpoint(reference.registry()), new ManifestChecker(reference));
+  }
+
+  /**
+   * Pushes the exact bytes of {@code manifest} under the tag or digest of {@code reference}. Blobs
+   * and child manifests it names must have been pushed first. Returns the digest, which the
+   * registry confirmed.
+   */
+  public Digest pushManifest(ImageReference reference, RawManifest manifest)
+      throws RegistryException {
+    call(endpoint(reference.registry()), new ManifestPusher(reference, manifest));
+    return manifest.digest();
+  }
+
+  // ---- blobs ----
+
+  /** The blob's size if {@code repository} (its registry and repository) has it. */
+  public OptionalLong checkBlob(ImageReference repository, Digest digest) throws RegistryException {
+    return call(endpoint(repository.registry()), new BlobChecker(repository, digest));
+  }
+
+  /**
+   * Opens a blob for streaming. The stream verifies size ({@code size < 0}: unknown) and digest as
+   * it is read and fails at the end with {@link ErrorKind#DIGEST_MISMATCH} if they do not match;
+   * consume it to the end before trusting what it gave. A broken connection is resumed with a
+   * {@code Range} request from where it broke.
+   */
+  public InputStream openBlob(ImageReference repository, Digest digest, long size)
+      throws RegistryException {
+    Endpoint endpoint = endpoint(repository.registry());
+    String action = "pull blob " + digest + " from " + repository.name();
+    return new ResumableBlobStream(
+            action,
+            digest,
+            size,
+            offset -> call(endpoint, new BlobPuller(repository, digest, offset)),
+            backoff)
+        .start();
+  }
+
+  /** Copies a verified blob into {@code sink}. */
+  public void pullBlob(ImageReference repository, Descriptor blob, OutputStream sink)
+      throws IOException {
+    try (InputStream in = openBlob(repository, blob.digest(), blob.size())) {
+      in.transferTo(sink);
+    }
+  }
+
+  /** Pushes a blob unless the repository has it already. */
+  public BlobPushOutcome pushBlob(ImageReference repository, BlobSource source) throws IOException {
+    return pushBlob(repository, source, null);
+  }
+
+  /**
+   * Pushes a blob unless the repository has it already. With {@code mountFrom} (another repository
+   * of the same registry that has the blob) the registry is asked to mount it; when it answers with
+   * an upload session instead, the content is uploaded. Blobs up to the chunk size go in one {@code
+   * PUT}, bigger ones in {@code PATCH} chunks. A failed upload restarts from a new session (the
+   * source is read again), within the retry policy.
+   */
+  public BlobPushOutcome pushBlob(ImageReference repository, BlobSource source, String mountFrom)
+      throws IOException {
+    Endpoint endpoint = endpoint(repository.registry());
+    boolean reauthenticated = false;
+    for (int attempt = 0; ; attempt++) {
+      if (call(endpoint, new BlobChecker(repository, source.digest())).isPresent()) {
+        return BlobPushOutcome.EXISTED;
+      }
+      URI location;
+      if (mountFrom != null && !mountFrom.equals(repository.repository())) {
+        UploadInitiator.Started started =
+            call(endpoint, new UploadInitiator(repository, source.digest(), mountFrom));
+        if (started.mounted()) {
+          return BlobPushOutcome.MOUNTED;
+        }
+        location = started.location();
+      } else {
+        location = call(endpoint, new UploadInitiator(repository)).location();
+      }
+      try {
+        upload(endpoint, repository, source, location);
+        return BlobPushOutcome.UPLOADED;
+      } catch (RegistryException e) {
+        // A token can expire during a long upload; the session cannot replay, so start over.
+        boolean tokenExpired = e.status() == 401 && !reauthenticated;
+        if (!tokenExpired && (!e.retryable() || attempt + 1 >= backoff.maxAttempts())) {
+          throw e;
+        }
+        reauthenticated |= tokenExpired;
+        LOG.log(Level.INFO, "restarting {0}: {1}", e.action(), e.getMessage());
+        pause(e.action(), backoff.delay(attempt));
+      }
+    }
+  }
+
+  private void upload(Endpoint endpoint, ImageReference repository, BlobSource source, URI location)
+      throws IOException {
+    long size = source.size();
+    if (size <= chunkSize) {
+      call(endpoint, UploadFinisher.monolithic(repository, location, source));
+      return;
+    }
+    try (InputStream in = source.open()) {
+      for (long offset = 0; offset < size; offset += chunkSize) {
+        long length = Math.min(chunkSize, size - offset);
+        location =
+            call(
+                endpoint,
+                new BlobChunkUploader(repository, source.digest(), location, in, offset, length));
+      }
+    }
+    call(endpoint, UploadFinisher.afterChunks(repository, location, source));
+  }
+
+  // ---- listings ----
+
+  /** Every tag of the repository, following the registry's pagination. */
+  public List<String> listTags(ImageReference repository) throws RegistryException {
+    return list(
+        endpoint(repository.registry()),
+        "list tags of " + repository.name(),
+        List.of(RegistryOperation.pull(repository.repository())),
+        URI.create("/v2/" + repository.repository() + "/tags/list?n=" + pageSize),
+        "tags");
+  }
+
+  /** Every repository of the registry ({@code /v2/_catalog}; registries may refuse it). */
+  public List<String> listRepositories(String registry) throws RegistryException {
+    return list(
+        endpoint(registry),
+        "list repositories of " + registry,
+        List.of("registry:catalog:*"),
+        URI.create("/v2/_catalog?n=" + pageSize),
+        "repositories");
+  }
+
+  private List<String> list(
+      Endpoint endpoint, String action, List<String> scopes, URI first, String field)
+      throws RegistryException {
+    List<String> all = new ArrayList<>();
+    URI page = first;
+    for (int pages = 0; page != null; pages++) {
+      if (pages >= MAX_PAGES) {
+        throw new RegistryException(
+            ErrorKind.PROTOCOL, action, "more than " + MAX_PAGES + " pages");
+      }
+      PageLister.Page result = call(endpoint, new PageLister(action, scopes, page, field));
+      all.addAll(result.items());
+      page = result.next();
+    }
+    return all;
+  }
+
+  // ---- the transport every operation goes through ----
+
+  private Endpoint endpoint(String host) {
+    return endpoints.computeIfAbsent(
+        host,
+        h -> {
+          RegistryConfig config = configs.getOrDefault(h, RegistryConfig.https(h));
+          String apiHost = h.equals(ImageReference.DOCKER_HUB) ? DOCKER_HUB_API : h;
+          URI base = URI.create((config.plainHttp() ? "http://" : "https://") + apiHost);
+          return new Endpoint(
+              h,
+              base,
+              config.plainHttp(),
+              new Authenticator(h, config.credentials(), config.plainHttp(), clock));
+        });
+  }
+
+  private Endpoint tokenEndpoint(URI realm, boolean plainHttp) {
+    // The realm is called with the credentials in the request itself, never with a challenge.
+    return new Endpoint(
+        realm.getAuthority(),
+        realm,
+        plainHttp,
+        new Authenticator(realm.getAuthority(), null, false, clock));
+  }
+
+  <T> T call(Endpoint endpoint, RegistryOperation<T> operation) throws RegistryException {
+    boolean reauthenticated = false;
+    for (int attempt = 0; ; ) {
+      RegistryException failure;
+      String retryAfter = null;
+      try {
+        HttpResponse<InputStream> response = send(endpoint, operation);
+        int status = response.statusCode();
+        if (operation.accepts(status)) {
+          return handle(operation, response);
+        }
+        byte[] errorBody = Http.readPrefix(response, Http.ERROR_BODY_LIMIT);
+        if (status == 401
+            && !reauthenticated
+            && endpoint.auth().onUnauthorized(response.headers(), operation.scopes())) {
+          reauthenticated = true;
+          if (operation.replayable()) {
+            continue;
+          }
+        }
+        failure = ErrorResponses.toException(operation.action(), status, errorBody);
+        retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+      } catch (RegistryException e) {
+        throw e;
+      } catch (SSLException e) {
+        throw new RegistryException(
+            ErrorKind.PROTOCOL,
+            operation.action(),
+            0,
+            "TLS failure talking to "
+                + endpoint.base()
+                + " ("
+                + e.getMessage()
+                + "); a plain-HTTP registry must be configured as such",
+            e);
+      } catch (IOException | UncheckedIOException e) {
+        failure =
+            new RegistryException(
+                ErrorKind.UNAVAILABLE,
+                operation.action(),
+                0,
+                "cannot reach " + endpoint.base() + ": " + e,
+                e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RegistryException(ErrorKind.UNAVAILABLE, operation.action(), 0, "interrupted", e);
+      }
+      if (!failure.retryable()
+          || failure.kind() == ErrorKind.DIGEST_MISMATCH
+          || !operation.replayable()
+          || attempt + 1 >= backoff.maxAttempts()) {
+        throw failure;
+      }
+      Optional<Duration> wait = backoff.next(attempt, retryAfter);
+      if (wait.isEmpty()) {
+        throw new RegistryException(
+            failure.kind(),
+            operation.action(),
+            failure.status(),
+            failure.getMessage() + " (registry asked to retry after " + retryAfter + ")",
+            failure);
+      }
+      attempt++;
+      LOG.log(
+          Level.INFO,
+          "retrying {0} in {1} ms (attempt {2} of {3}): {4}",
+          operation.action(),
+          wait.get().toMillis(),
+          attempt + 1,
+          backoff.maxAttempts(),
+          failure.getMessage());
+      pause(operation.action(), wait.get());
+    }
+  }
+
+  private <T> T handle(RegistryOperation<T> operation, HttpResponse<InputStream> response)
+      throws IOException {
+    boolean keep = false;
+    try {
+      T result = operation.handle(response);
+      keep = operation.keepsBody();
+      return result;
+    } finally {
+      if (!keep) {
+        response.body().close();
+      }
+    }
+  }
+
+  private HttpResponse<InputStream> send(Endpoint endpoint, RegistryOperation<?> operation)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder builder =
+        operation.request(endpoint.base()).timeout(requestTimeout).header("User-Agent", userAgent);
+    Optional<String> authorization =
+        endpoint
+            .auth()
+            .authorization(
+                operation.scopes(),
+                (fetcher, realm) -> call(tokenEndpoint(realm, endpoint.plainHttp()), fetcher));
+    authorization.ifPresent(value -> builder.header("Authorization", value));
+    HttpRequest request = builder.build();
+    HttpResponse<InputStream> response =
+        http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    for (int hops = 0; isRedirect(response.statusCode()) && hops < MAX_REDIRECTS; hops++) {
+      if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+        break;
+      }
+      response = redirect(endpoint, operation, request, response);
+      request = response.request();
+    }
+    return response;
+  }
+
+  /** Follows a redirect (blob storage backends); credentials only go to the same origin. */
+  private HttpResponse<InputStream> redirect(
+      Endpoint endpoint,
+      RegistryOperation<?> operation,
+      HttpRequest request,
+      HttpResponse<InputStream> response)
+      throws IOException, InterruptedException {
+    String location = Http.requireHeader(response, "Location", operation.action());
+    response.body().close();
+    URI target = response.uri().resolve(location);
+    if ("http".equalsIgnoreCase(target.getScheme()) && !endpoint.plainHttp()) {
+      throw new RegistryException(
+          ErrorKind.PROTOCOL,
+          operation.action(),
+          response.statusCode(),
+          "redirect to plain HTTP " + target.getScheme() + "://" + target.getAuthority(),
+          null);
+    }
+    boolean sameOrigin =
+        Objects.equals(target.getScheme(), request.uri().getScheme())
+            && Objects.equals(target.getAuthority(), request.uri().getAuthority());
+    HttpRequest.Builder next =
+        HttpRequest.newBuilder(target)
+            .method(request.method(), HttpRequest.BodyPublishers.noBody())
+            .timeout(requestTimeout);
+    request
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (sameOrigin || !name.equalsIgnoreCase("Authorization")) {
+                values.forEach(value -> next.header(name, value));
+              }
+            });
+    return http.send(next.build(), HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  private void pause(String action, Duration duration) throws RegistryException {
+    try {
+      backoff.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException(ErrorKind.UNAVAILABLE, action, 0, "interrupted", e);
+    }
+  }
+
+  /** Configures a {@link RegistryClient}. */
+  public static final class Builder {
+    private final Map<String, RegistryConfig> configs = new HashMap<>();
+    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofMinutes(2);
+    private long chunkSize = 64L * 1024 * 1024;
+    private int pageSize = 100;
+    private String userAgent = "nydus-autoconvert";
+    private Clock clock = Clock.systemUTC();
+    private Backoff.Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
+    private SSLContext sslContext;
+
+    private Builder() {}
+
+    /** How to reach one registry; others are reached anonymously over HTTPS. */
+    public Builder registry(RegistryConfig config) {
+      configs.put(config.host(), config);
+      return this;
+    }
+
+    public Builder registries(List<RegistryConfig> all) {
+      all.forEach(this::registry);
+      return this;
+    }
+
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy);
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /** Time until an answer's headers arrive (a streaming body may take longer). */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /** Blobs up to this size go in one PUT; bigger ones in PATCH chunks of this size. */
+    public Builder chunkSize(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("chunk size must be positive, was " + bytes);
+      }
+      this.chunkSize = bytes;
+      return this;
+    }
+
+    /** Names asked for per page of tag and repository listings. */
+    public Builder pageSize(int names) {
+      if (names < 1) {
+        throw new IllegalArgumentException("page size must be positive, was " + names);
+      }
+      this.pageSize = names;
+      return this;
+    }
+
+    public Builder userAgent(String agent) {
+      this.userAgent = Objects.requireNonNull(agent);
+      return this;
+    }
+
+    /** The clock token lifetimes are measured with. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** For registries whose certificates a private CA signed. */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = Objects.requireNonNull(context);
+      return this;
+    }
+
+    Builder sleeper(Backoff.Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper);
+      return this;
+    }
+
+    public RegistryClient build() {
+      return new RegistryClient(this);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.autoconvert.rules;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * rule-service configuration ({@code autoconvert.rules.*}). The API tokens are required: the
+ * service refuses to start without them. {@link #toString()} never prints them.
+ *
+ * @param adminToken bearer token for reads and writes (AUTOCONVERT_RULES_ADMIN_TOKEN)
+ * @param readToken bearer token for reads only (AUTOCONVERT_RULES_READ_TOKEN)
+ * @param echoWait how long a push of a tag that an unfinished conversion targets waits for the
+ *     worker's status naming the pushed digest, before it is treated as a push by a user
+ */
+@Validated
+@ConfigurationProperties("autoconvert.rules")
+public record RulesProperties(
+    @NotBlank(message = "must be set (AUTOCONVERT_RULES_ADMIN_TOKEN)") String adminToken,
+    @NotBlank(message = "must be set (AUTOCONVERT_RULES_READ_TOKEN)") String readToken,
+    @DefaultValue @Valid @NotNull Outbox outbox,
+    @DefaultValue @Valid @NotNull Metrics metrics,
+    @DefaultValue("10s") @NotNull Duration echoWait) {
+
+  /**
+   * @param pollInterval how often the relay looks for unsent rows
+   * @param batchSize rows published per transaction
+   * @param sendTimeout how long the relay waits for Kafka's acknowledgement of a batch
+   */
+  public record Outbox(
+      @DefaultValue("200ms") @NotNull Duration pollInterval,
+      @DefaultValue("100") @Min(1) @Max(1000) int batchSize,
+      @DefaultValue("10s") @NotNull Duration sendTimeout) {}
+
+  /**
+   * @param refreshInterval how often the job and outbox gauges are recomputed
+   */
+  public record Metrics(@DefaultValue("10s") @NotNull Duration refreshInterval) {}
+
+  @AssertTrue(message = "the admin and the read-only token must differ")
+  boolean isTokensDistinct() {
+    return adminToken == null || !adminToken.equals(readToken);
+  }
+
+  @Override
+  public String toString() {
+    return "RulesProperties[adminToken=****, readToken=****, outbox="
+        + outbox
+        + ", metrics="
+        + metrics
+        + ", echoWait="
+        + echoWait
+        + "]";
+  }
+}

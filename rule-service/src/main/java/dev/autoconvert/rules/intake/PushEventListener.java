@@ -1,0 +1,62 @@
+package dev.autoconvert.rules.intake;
+
+import dev.autoconvert.contracts.JsonCodec;
+import dev.autoconvert.contracts.PushEvent;
+import dev.autoconvert.contracts.Topics;
+import dev.autoconvert.rules.MalformedEventException;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+
+/** Consumes {@code registry.push-events} (consumer group {@code rule-service}). */
+@Component
+class PushEventListener {
+  private static final Logger log = LoggerFactory.getLogger(PushEventListener.class);
+
+  private final PushIntake intake;
+  private final EchoWait echoWait;
+  private final MeterRegistry meters;
+
+  PushEventListener(PushIntake intake, EchoWait echoWait, MeterRegistry meters) {
+    this.intake = intake;
+    this.echoWait = echoWait;
+    this.meters = meters;
+  }
+
+  @KafkaListener(id = "push-events", topics = Topics.PUSH_EVENTS)
+  void onPush(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+    PushEvent event;
+    try {
+      event = PushIntake.checked(JsonCodec.decode(record.value(), PushEvent.class));
+    } catch (JacksonException | IllegalArgumentException e) {
+      throw new MalformedEventException(
+          "unreadable push event at "
+              + record.topic()
+              + "-"
+              + record.partition()
+              + "@"
+              + record.offset(),
+          e);
+    }
+    echoWait.awaitIfPossiblyOurs(event);
+    PushIntake.Accepted accepted = intake.accept(event);
+    meters.counter("autoconvert.push.events", "outcome", accepted.outcome().name()).increment();
+    accepted
+        .rules()
+        .forEach(
+            rule -> meters.counter("autoconvert.rule.matches", "rule", rule.getName()).increment());
+    log.info(
+        "push {} {}/{}:{} {} -> {} ({} rules)",
+        event.eventId(),
+        event.registry(),
+        event.repository(),
+        event.tag(),
+        event.digest(),
+        accepted.outcome(),
+        accepted.rules().size());
+  }
+}

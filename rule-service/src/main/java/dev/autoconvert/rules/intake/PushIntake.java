@@ -1,0 +1,144 @@
+package dev.autoconvert.rules.intake;
+
+import dev.autoconvert.contracts.PushEvent;
+import dev.autoconvert.rules.MalformedEventException;
+import dev.autoconvert.rules.job.JobSpec;
+import dev.autoconvert.rules.job.Jobs;
+import dev.autoconvert.rules.job.ProducedDigests;
+import dev.autoconvert.rules.job.Trigger;
+import dev.autoconvert.rules.rule.Rule;
+import dev.autoconvert.rules.rule.RuleCatalog;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Turns a push event into jobs. One transaction records the processed event id, a job per matching
+ * rule and each job's conversion request in the outbox (invariants 1 and 2), so a redelivered event
+ * finds its id and changes nothing.
+ */
+@Service
+class PushIntake {
+  /** What became of an event. */
+  enum Outcome {
+    /** jobs were opened for the matching rules */
+    MATCHED,
+    /** no enabled rule matches */
+    UNMATCHED,
+    /** a manifest this service pushed (invariant 5) */
+    OWN_OUTPUT,
+    /** another delivery of the tag's newest push, under a different event id */
+    SAME_CONTENT,
+    /** this event id was processed before */
+    DUPLICATE
+  }
+
+  record Accepted(Outcome outcome, List<Rule> rules) {}
+
+  private final JdbcClient jdbc;
+  private final Jobs jobs;
+  private final ProducedDigests produced;
+  private final RuleCatalog catalog;
+
+  PushIntake(JdbcClient jdbc, Jobs jobs, ProducedDigests produced, RuleCatalog catalog) {
+    this.jdbc = jdbc;
+    this.jobs = jobs;
+    this.produced = produced;
+    this.catalog = catalog;
+  }
+
+  @Transactional
+  public Accepted accept(PushEvent event) {
+    if (seen(event.eventId())) {
+      return new Accepted(Outcome.DUPLICATE, List.of());
+    }
+    Outcome outcome;
+    List<Rule> matched = List.of();
+    if (produced.isOurs(event.registry(), event.digest())) {
+      outcome = Outcome.OWN_OUTPUT;
+    } else if (latestDigest(event).filter(event.digest()::equals).isPresent()) {
+      // The same push reported twice (e.g. by two webhooks): the tag still shows this content.
+      // A later push of other content and then this content again is a new push and converts.
+      outcome = Outcome.SAME_CONTENT;
+    } else {
+      matched = catalog.matching(event.registry(), event.repository(), event.tag());
+      outcome = matched.isEmpty() ? Outcome.UNMATCHED : Outcome.MATCHED;
+    }
+    long sequence = jobs.nextSequence();
+    record(event, sequence, outcome);
+    for (Rule rule : matched) {
+      jobs.open(
+          new JobSpec(
+              rule.getId(),
+              Trigger.PUSH,
+              event.eventId(),
+              null,
+              sequence,
+              event.registry(),
+              event.repository(),
+              event.tag(),
+              event.digest(),
+              rule.targetRepositoryFor(event.repository()),
+              rule.getTagSuffix(),
+              rule.getOptions(),
+              event.pushedAt()));
+    }
+    return new Accepted(outcome, matched);
+  }
+
+  private boolean seen(String eventId) {
+    return jdbc.sql("SELECT count(*) FROM push_events WHERE event_id = ?")
+            .param(eventId)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
+  private Optional<String> latestDigest(PushEvent event) {
+    return jdbc.sql(
+            "SELECT digest FROM push_events WHERE registry = ? AND repository = ? AND tag = ?"
+                + " AND outcome <> 'OWN_OUTPUT' ORDER BY sequence DESC LIMIT 1")
+        .params(event.registry(), event.repository(), event.tag())
+        .query(String.class)
+        .optional();
+  }
+
+  private void record(PushEvent event, long sequence, Outcome outcome) {
+    jdbc.sql(
+            "INSERT INTO push_events (event_id, sequence, registry, repository, tag, digest,"
+                + " outcome, pushed_at, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            event.eventId(),
+            sequence,
+            event.registry(),
+            event.repository(),
+            event.tag(),
+            event.digest(),
+            outcome.name(),
+            event.pushedAt() == null ? null : Timestamp.from(event.pushedAt()),
+            Timestamp.from(Instant.now()))
+        .update();
+  }
+
+  /** Rejects events missing a field intake depends on, naming it. */
+  static PushEvent checked(PushEvent event) {
+    Objects.requireNonNull(event, "push event");
+    require(event.eventId(), "eventId");
+    require(event.registry(), "registry");
+    require(event.repository(), "repository");
+    require(event.tag(), "tag");
+    require(event.digest(), "digest");
+    return event;
+  }
+
+  private static void require(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new MalformedEventException("push event without " + field, null);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package dev.autoconvert.rules.job;
+
+import dev.autoconvert.contracts.ConversionRequest;
+import dev.autoconvert.contracts.ConversionStatus;
+import dev.autoconvert.contracts.FailureCode;
+import dev.autoconvert.contracts.JobStatus;
+import dev.autoconvert.contracts.JsonCodec;
+import dev.autoconvert.contracts.Topics;
+import dev.autoconvert.rules.outbox.Outbox;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Opens jobs with their conversion request, and moves them through their states. */
+@Service
+public class Jobs {
+  private static final Logger log = LoggerFactory.getLogger(Jobs.class);
+
+  private final JobRepository jobs;
+  private final TransitionRepository transitions;
+  private final ProducedDigests produced;
+  private final Outbox outbox;
+  private final JdbcClient jdbc;
+
+  Jobs(
+      JobRepository jobs,
+      TransitionRepository transitions,
+      ProducedDigests produced,
+      Outbox outbox,
+      JdbcClient jdbc) {
+    this.jobs = jobs;
+    this.transitions = transitions;
+    this.produced = produced;
+    this.outbox = outbox;
+    this.jdbc = jdbc;
+  }
+
+  /** The next value of the service-wide push order (ConversionRequest.sequence). */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public long nextSequence() {
+    return jdbc.sql("SELECT nextval('push_sequence')").query(Long.class).single();
+  }
+
+  /**
+   * Records a job and, in the same transaction, its conversion request in the outbox. A target tag
+   * longer than an OCI tag may be makes a FAILED job (TAG_TOO_LONG) and no request.
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public ConversionJob open(JobSpec spec) {
+    Instant now = Instant.now();
+    ConversionJob job = ConversionJob.pending(UUID.randomUUID(), spec, now);
+    Optional<String> tooLong = TagLimit.tooLong(spec.sourceTag(), spec.tagSuffix());
+    if (tooLong.isPresent()) {
+      job.failUpfront(FailureCode.TAG_TOO_LONG, tooLong.get(), now);
+      jobs.save(job);
+      transitions.save(
+          new JobTransition(
+              job.getId(),
+              null,
+              JobStatus.FAILED,
+              0,
+              null,
+              FailureCode.TAG_TOO_LONG,
+              tooLong.get(),
+              now));
+      log.info("job {} failed: {}", job.getId(), tooLong.get());
+      return job;
+    }
+    jobs.save(job);
+    transitions.save(
+        new JobTransition(
+            job.getId(), null, JobStatus.PENDING, 0, null, null, spec.trigger().name(), now));
+    ConversionRequest request = job.request(spec.pushedAt());
+    outbox.append(
+        job.getId(), Topics.CONVERSION_REQUESTS, request.key(), JsonCodec.encode(request));
+    return job;
+  }
+
+  /** Marks jobs QUEUED once the relay's requests were acknowledged; later states stay. */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void markQueued(Collection<UUID> jobIds) {
+    if (jobIds.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            """
+            WITH queued AS (
+              UPDATE conversion_jobs SET status = 'QUEUED', queued_at = now(), updated_at = now()
+              WHERE id IN (:ids) AND status = 'PENDING' RETURNING id)
+            INSERT INTO job_transitions (job_id, from_status, to_status, attempt, reason, at)
+            SELECT id, 'PENDING', 'QUEUED', 0, 'published to conversion.requests', now()
+            FROM queued""")
+        .param("ids", List.copyOf(jobIds))
+        .update();
+  }
+
+  /**
+   * Applies a worker's status update if it moves the job forward; records the transition and the
+   * target digest as our own output. Updates for unknown jobs are ignored.
+   */
+  @Transactional
+  public Optional<Progression.Effect> applyStatus(ConversionStatus update) {
+    Optional<ConversionJob> found = jobs.findForUpdate(update.jobId());
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    ConversionJob job = found.get();
+    if (update.targetDigest() != null) {
+      produced.record(
+          job.getRegistry(), update.targetDigest(), job.getTargetRepository(), job.getId());
+    }
+    JobStatus before = job.getStatus();
+    Progression.Effect effect = job.apply(update);
+    if (effect == Progression.Effect.MOVE) {
+      transitions.save(
+          new JobTransition(
+              job.getId(),
+              before,
+              job.getStatus(),
+              update.attempt(),
+              update.workerId(),
+              update.failureCode(),
+              update.reason(),
+              update.at() == null ? job.getUpdatedAt() : update.at()));
+    }
+    return Optional.of(effect);
+  }
+}

@@ -1,0 +1,29 @@
+package dev.autoconvert.rules.job;
+
+import dev.autoconvert.rules.rule.OptionsRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/v1/conversions}: convert one image now, with a rule's settings or explicit ones
+ * (explicit fields win over the rule's).
+ *
+ * @param source {@code host[:port]/repository:tag[@sha256:...]}; without a digest the worker
+ *     converts what the tag points to when it starts
+ */
+record ManualConversionRequest(
+    @NotBlank @Size(max = 1024) String source,
+    UUID ruleId,
+    @Pattern(
+            regexp = "[A-Za-z0-9._-]{1,64}",
+            message = "must be 1 to 64 characters allowed in an OCI tag ([A-Za-z0-9._-])")
+        String tagSuffix,
+    @Size(max = 255)
+        @Pattern(
+            regexp = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*",
+            message = "must be an OCI repository name (lower case, '/'-separated)")
+        String targetRepository,
+    @Valid OptionsRequest options) {}

@@ -1,0 +1,132 @@
+package dev.autoconvert.rules.rule;
+
+import dev.autoconvert.rules.api.PageView;
+import dev.autoconvert.rules.api.Problems;
+import dev.autoconvert.rules.job.TagLimit;
+import dev.autoconvert.rules.matching.RuleMatcher;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Rules CRUD and the matching dry run under {@code /api/v1/rules}. */
+@RestController
+@RequestMapping("/api/v1/rules")
+class RuleController {
+  private final RuleRepository rules;
+  private final RuleCatalog catalog;
+
+  RuleController(RuleRepository rules, RuleCatalog catalog) {
+    this.rules = rules;
+    this.catalog = catalog;
+  }
+
+  @GetMapping
+  PageView<RuleView> list(
+      @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
+    PageView.checkPaging(page, size);
+    Page<Rule> found = rules.findAll(PageRequest.of(page, size, Sort.by("name")));
+    return new PageView<>(
+        found.map(RuleView::of).getContent(), page, size, found.getTotalElements());
+  }
+
+  @GetMapping("/{id}")
+  RuleView get(@PathVariable UUID id) {
+    return RuleView.of(find(id));
+  }
+
+  @PostMapping
+  @Transactional
+  ResponseEntity<RuleView> create(@Valid @RequestBody RuleRequest request) {
+    Rule rule = new Rule(UUID.randomUUID(), Instant.now());
+    RuleView saved = save(rule, request);
+    return ResponseEntity.created(URI.create("/api/v1/rules/" + saved.id())).body(saved);
+  }
+
+  @PutMapping("/{id}")
+  @Transactional
+  RuleView replace(@PathVariable UUID id, @Valid @RequestBody RuleRequest request) {
+    return save(find(id), request);
+  }
+
+  @DeleteMapping("/{id}")
+  @Transactional
+  ResponseEntity<Void> delete(@PathVariable UUID id) {
+    rules.delete(find(id));
+    return ResponseEntity.noContent().build();
+  }
+
+  /** Which rules would match a push of {@code repository:tag} (disabled ones are flagged). */
+  @GetMapping("/match")
+  MatchView match(
+      @RequestParam String repository,
+      @RequestParam String tag,
+      @RequestParam(required = false) String registry) {
+    List<MatchView.Matched> matched =
+        catalog.matchingAny(registry, repository, tag).stream()
+            .map(
+                rule ->
+                    new MatchView.Matched(
+                        rule.getId(),
+                        rule.getName(),
+                        rule.isEnabled(),
+                        rule.targetRepositoryFor(repository),
+                        tag + rule.getTagSuffix(),
+                        TagLimit.tooLong(tag, rule.getTagSuffix()).orElse(null)))
+            .toList();
+    return new MatchView(registry, repository, tag, matched);
+  }
+
+  private RuleView save(Rule rule, RuleRequest request) {
+    // compile first: a bad pattern is a 400 naming it, never a stored rule that cannot match
+    RuleMatcher.compile(
+        request.registry(),
+        request.namespacePattern(),
+        request.repositoryPattern(),
+        request.tagPattern(),
+        request.syntax());
+    if (rules.existsByNameAndIdNot(request.name(), rule.getId())) {
+      throw Problems.conflict("a rule named '" + request.name() + "' already exists");
+    }
+    rule.update(request, Instant.now());
+    try {
+      return RuleView.of(rules.saveAndFlush(rule));
+    } catch (DataIntegrityViolationException e) {
+      throw Problems.conflict("a rule named '" + request.name() + "' already exists");
+    }
+  }
+
+  private Rule find(UUID id) {
+    return rules.findById(id).orElseThrow(() -> Problems.notFound("no rule with id " + id));
+  }
+
+  /** The dry run's answer. */
+  record MatchView(String registry, String repository, String tag, List<Matched> rules) {
+    /**
+     * @param tagTooLong why the target tag would be invalid (the job would fail TAG_TOO_LONG)
+     */
+    record Matched(
+        UUID ruleId,
+        String name,
+        boolean enabled,
+        String targetRepository,
+        String targetTag,
+        String tagTooLong) {}
+  }
+}

@@ -1,0 +1,289 @@
+package dev.autoconvert.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoconvert.contracts.JsonCodec;
+import dev.autoconvert.contracts.PushEvent;
+import dev.autoconvert.contracts.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs rule-service against the real PostgreSQL (its own database, created here) and the real,
+ * shared Kafka broker. Everything a test creates carries {@link #RUN} in its name, so tests of
+ * other engineers and earlier runs on the same broker and database never interfere.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class IntegrationTestSupport {
+  protected static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  protected static final String ADMIN_TOKEN = "admin-" + UUID.randomUUID();
+  protected static final String READ_TOKEN = "read-" + UUID.randomUUID();
+  protected static final String REGISTRY = "registry-it.local:5000";
+
+  static final String PG_URL =
+      env("AUTOCONVERT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/rules_it");
+  static final String PG_USER = env("AUTOCONVERT_TEST_PG_USER", "nydus");
+  static final String PG_PASSWORD = env("AUTOCONVERT_TEST_PG_PASSWORD", "nydus");
+  static final String KAFKA = env("AUTOCONVERT_TEST_KAFKA", "127.0.0.1:9092");
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static KafkaProducer<String, byte[]> producer;
+  private static KafkaConsumer<String, byte[]> requestConsumer;
+  private static final List<ConsumerRecord<String, byte[]>> requests = new ArrayList<>();
+
+  @Value("${local.server.port}")
+  protected int port;
+
+  @DynamicPropertySource
+  static void services(DynamicPropertyRegistry registry) {
+    createDatabaseIfMissing();
+    registry.add("spring.datasource.url", () -> PG_URL);
+    registry.add("spring.datasource.username", () -> PG_USER);
+    registry.add("spring.datasource.password", () -> PG_PASSWORD);
+    registry.add("spring.kafka.bootstrap-servers", () -> KAFKA);
+    registry.add("spring.kafka.consumer.group-id", () -> "rule-service-it-" + RUN);
+    registry.add("autoconvert.rules.admin-token", () -> ADMIN_TOKEN);
+    registry.add("autoconvert.rules.read-token", () -> READ_TOKEN);
+    registry.add("autoconvert.rules.outbox.poll-interval", () -> "100ms");
+    registry.add("autoconvert.rules.metrics.refresh-interval", () -> "500ms");
+    registry.add("autoconvert.rules.echo-wait", () -> "8s");
+  }
+
+  static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+
+  /** Creates the test database through the server's maintenance database {@code postgres}. */
+  private static void createDatabaseIfMissing() {
+    int slash = PG_URL.lastIndexOf('/');
+    int query = PG_URL.indexOf('?', slash);
+    String database = PG_URL.substring(slash + 1, query < 0 ? PG_URL.length() : query);
+    String maintenance = PG_URL.substring(0, slash + 1) + "postgres";
+    try (Connection c = DriverManager.getConnection(maintenance, PG_USER, PG_PASSWORD);
+        var exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      exists.setString(1, database);
+      if (!exists.executeQuery().next()) {
+        try (var create = c.createStatement()) {
+          create.execute("CREATE DATABASE \"" + database.replace("\"", "") + "\"");
+        } catch (SQLException e) {
+          if (!"42P04".equals(e.getSQLState())) { // created meanwhile by a parallel run
+            throw e;
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create test database " + database, e);
+    }
+  }
+
+  protected static Connection db() throws SQLException {
+    return DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD);
+  }
+
+  protected static long queryLong(String sql, Object... params) throws SQLException {
+    try (Connection c = db();
+        var statement = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        statement.setObject(i + 1, params[i]);
+      }
+      var rs = statement.executeQuery();
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  protected static String queryString(String sql, Object... params) throws SQLException {
+    try (Connection c = db();
+        var statement = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        statement.setObject(i + 1, params[i]);
+      }
+      var rs = statement.executeQuery();
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  // ---- HTTP ----
+
+  protected record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
+
+  protected Reply call(String method, String path, String token, Object body) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(
+                        body instanceof String s ? s : JSON.writeValueAsString(body)))
+            .header("Content-Type", "application/json");
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode json =
+        response.body() == null || response.body().isBlank()
+            ? null
+            : response.headers().firstValue("Content-Type").orElse("").contains("json")
+                ? JSON.readTree(response.body())
+                : null;
+    return new Reply(response.statusCode(), json, response);
+  }
+
+  protected Reply get(String path) throws Exception {
+    return call("GET", path, READ_TOKEN, null);
+  }
+
+  protected Reply post(String path, Object body) throws Exception {
+    return call("POST", path, ADMIN_TOKEN, body);
+  }
+
+  /** Creates a rule, asserting 201, and returns its id. */
+  protected String createRule(Map<String, Object> rule) throws Exception {
+    Reply reply = post("/api/v1/rules", rule);
+    assertThat(reply.status()).as(reply.raw().body()).isEqualTo(201);
+    return reply.body().get("id").asString();
+  }
+
+  // ---- Kafka ----
+
+  protected static synchronized KafkaProducer<String, byte[]> producer() {
+    if (producer == null) {
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+      producer = new KafkaProducer<>(p);
+    }
+    return producer;
+  }
+
+  protected static void send(String topic, String key, Object message) throws Exception {
+    producer()
+        .send(new ProducerRecord<>(topic, key, JsonCodec.encode(message)))
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  protected static PushEvent push(String repository, String tag, String digest) {
+    return new PushEvent(
+        "evt-" + UUID.randomUUID(),
+        "distribution",
+        REGISTRY,
+        repository,
+        tag,
+        digest,
+        "application/vnd.oci.image.manifest.v1+json",
+        1234,
+        Instant.now(),
+        "",
+        Instant.now());
+  }
+
+  protected static void publish(PushEvent event) throws Exception {
+    send(Topics.PUSH_EVENTS, event.key(), event);
+  }
+
+  protected static String digest(String seed) {
+    try {
+      byte[] hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest((RUN + seed).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "sha256:" + java.util.HexFormat.of().formatHex(hash);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Conversion requests seen so far whose key satisfies {@code keyTest}, polling for up to {@code
+   * wait}.
+   */
+  protected static synchronized List<ConsumerRecord<String, byte[]>> requests(
+      Predicate<String> keyTest, int atLeast, Duration wait) {
+    if (requestConsumer == null) {
+      Properties p = new Properties();
+      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
+      p.put(ConsumerConfig.GROUP_ID_CONFIG, "rule-service-it-requests-" + RUN);
+      p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+      p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+      requestConsumer = new KafkaConsumer<>(p);
+      requestConsumer.subscribe(List.of(Topics.CONVERSION_REQUESTS));
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    List<ConsumerRecord<String, byte[]>> found;
+    do {
+      requestConsumer.poll(Duration.ofMillis(200)).forEach(requests::add);
+      found = requests.stream().filter(r -> r.key() != null && keyTest.test(r.key())).toList();
+    } while (found.size() < atLeast && System.nanoTime() < deadline);
+    return found;
+  }
+
+  /**
+   * Polls {@code value} until {@code done} holds or {@code wait} passes; returns the last value.
+   */
+  protected static <T> T await(Supplier<T> value, Predicate<T> done, Duration wait)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    T last = value.get();
+    while (!done.test(last) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      last = value.get();
+    }
+    return last;
+  }
+
+  @AfterAll
+  static void closeClients() {
+    // the context (and so these clients' counterpart) is shared; close the test clients once per
+    // class
+    synchronized (IntegrationTestSupport.class) {
+      if (producer != null) {
+        producer.close(Duration.ofSeconds(2));
+        producer = null;
+      }
+      if (requestConsumer != null) {
+        requestConsumer.close(Duration.ofSeconds(2));
+        requestConsumer = null;
+        requests.clear();
+      }
+    }
+  }
+}

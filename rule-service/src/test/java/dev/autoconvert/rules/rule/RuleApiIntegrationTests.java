@@ -1,0 +1,173 @@
+package dev.autoconvert.rules.rule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoconvert.rules.IntegrationTestSupport;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RuleApiIntegrationTests extends IntegrationTestSupport {
+
+  private Map<String, Object> rule(String name) {
+    Map<String, Object> rule = new HashMap<>();
+    rule.put("name", name + "-" + RUN);
+    rule.put("repositoryPattern", "crud-" + RUN + "/**");
+    rule.put("tagPattern", "v*");
+    return rule;
+  }
+
+  @Test
+  void flywayCreatedTheSchemaThatJpaValidated() throws Exception {
+    assertThat(
+            queryLong("SELECT count(*) FROM flyway_schema_history WHERE version = '1' AND success"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void ruleIsCreatedReadReplacedAndDeleted() throws Exception {
+    Map<String, Object> body = rule("crud");
+    body.put("options", Map.of("compressor", "lz4_block", "chunkSize", 4 * 1024 * 1024));
+    Reply created = post("/api/v1/rules", body);
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+    String id = created.body().get("id").asString();
+    assertThat(created.raw().headers().firstValue("Location")).hasValue("/api/v1/rules/" + id);
+    assertThat(created.body().get("enabled").asBoolean()).isTrue();
+    assertThat(created.body().get("patternSyntax").asString()).isEqualTo("GLOB");
+    assertThat(created.body().get("tagSuffix").asString()).isEqualTo("-nydus");
+    assertThat(created.body().get("options").get("compressor").asString()).isEqualTo("lz4_block");
+    assertThat(created.body().get("options").get("chunkSize").asInt()).isEqualTo(4194304);
+    assertThat(created.body().get("options").get("digester").asString()).isEqualTo("blake3");
+
+    Reply read = get("/api/v1/rules/" + id);
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.body().get("name").asString()).isEqualTo("crud-" + RUN);
+
+    body.put("enabled", false);
+    body.put("tagSuffix", "-lazy");
+    Reply replaced = call("PUT", "/api/v1/rules/" + id, ADMIN_TOKEN, body);
+    assertThat(replaced.status()).as(replaced.raw().body()).isEqualTo(200);
+    assertThat(replaced.body().get("enabled").asBoolean()).isFalse();
+    assertThat(replaced.body().get("tagSuffix").asString()).isEqualTo("-lazy");
+
+    Reply list = get("/api/v1/rules?size=200");
+    assertThat(list.body().get("page").asInt()).isZero();
+    assertThat(list.body().get("size").asInt()).isEqualTo(200);
+    assertThat(list.body().get("total").asLong()).isPositive();
+
+    assertThat(call("DELETE", "/api/v1/rules/" + id, ADMIN_TOKEN, null).status()).isEqualTo(204);
+    Reply gone = get("/api/v1/rules/" + id);
+    assertThat(gone.status()).isEqualTo(404);
+    assertThat(gone.raw().headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    assertThat(gone.body().get("detail").asString()).contains(id);
+  }
+
+  @Test
+  void invalidFieldsAreAProblemNamingEachField() throws Exception {
+    Map<String, Object> body = rule("invalid");
+    body.put("name", "");
+    body.put("tagSuffix", "/nope");
+    body.put("options", Map.of("compressor", "gzip", "chunkSize", 1000));
+    Reply reply = post("/api/v1/rules", body);
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.raw().headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    String detail = reply.body().get("detail").asString();
+    assertThat(detail)
+        .contains("name")
+        .contains("tagSuffix")
+        .contains("options.compressor")
+        .contains("chunkSize");
+    assertThat(reply.body().get("errors").size()).isEqualTo(4);
+  }
+
+  @Test
+  void invalidPatternIsAProblemNamingThePattern() throws Exception {
+    Map<String, Object> body = rule("badregex");
+    body.put("patternSyntax", "REGEX");
+    body.put("repositoryPattern", "crud-" + RUN + "/.*");
+    body.put("tagPattern", "(v1");
+    Reply reply = post("/api/v1/rules", body);
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body().get("pattern").asString()).isEqualTo("(v1");
+    assertThat(reply.body().get("detail").asString()).contains("'(v1'");
+
+    Map<String, Object> glob = rule("badglob");
+    glob.put("repositoryPattern", "team/{a,b");
+    Reply globReply = post("/api/v1/rules", glob);
+    assertThat(globReply.status()).isEqualTo(400);
+    assertThat(globReply.body().get("detail").asString()).contains("'team/{a,b'");
+  }
+
+  @Test
+  void secondRuleWithTheSameNameIsAConflict() throws Exception {
+    createRule(rule("twin"));
+    Reply second = post("/api/v1/rules", rule("twin"));
+    assertThat(second.status()).isEqualTo(409);
+    assertThat(second.body().get("detail").asString()).contains("twin-" + RUN);
+  }
+
+  @Test
+  void requestsWithoutAValidTokenAreUnauthorized() throws Exception {
+    Reply none = call("GET", "/api/v1/rules", null, null);
+    assertThat(none.status()).isEqualTo(401);
+    assertThat(none.raw().headers().firstValue("WWW-Authenticate")).isPresent();
+    assertThat(none.body().get("status").asInt()).isEqualTo(401);
+
+    Reply wrong = call("GET", "/api/v1/conversions", "not-" + READ_TOKEN, null);
+    assertThat(wrong.status()).isEqualTo(401);
+    assertThat(wrong.raw().body()).doesNotContain(READ_TOKEN).doesNotContain(ADMIN_TOKEN);
+
+    Reply wrongWrite = call("POST", "/api/v1/rules", ADMIN_TOKEN + "x", rule("unauth"));
+    assertThat(wrongWrite.status()).isEqualTo(401);
+  }
+
+  @Test
+  void readTokenReadsButCannotWrite() throws Exception {
+    assertThat(call("GET", "/api/v1/rules", READ_TOKEN, null).status()).isEqualTo(200);
+    Reply write = call("POST", "/api/v1/rules", READ_TOKEN, rule("reader"));
+    assertThat(write.status()).isEqualTo(403);
+    assertThat(write.body().get("detail").asString()).contains("read-only");
+    assertThat(call("GET", "/api/v1/rules?size=200", ADMIN_TOKEN, null).body().toString())
+        .doesNotContain("reader-" + RUN);
+  }
+
+  @Test
+  void dryRunNamesTheMatchingRules() throws Exception {
+    Map<String, Object> tagged = rule("dryrun");
+    tagged.put("repositoryPattern", "dry-" + RUN + "/*");
+    String id = createRule(tagged);
+    Map<String, Object> other = rule("dryrun-other");
+    other.put("repositoryPattern", "elsewhere-" + RUN + "/*");
+    createRule(other);
+
+    Reply reply = get("/api/v1/rules/match?repository=dry-" + RUN + "/app&tag=v1.2");
+    assertThat(reply.status()).isEqualTo(200);
+    List<String> ids =
+        reply.body().get("rules").valueStream().map(r -> r.get("ruleId").asString()).toList();
+    assertThat(ids).containsExactly(id);
+    assertThat(reply.body().get("rules").get(0).get("targetTag").asString())
+        .isEqualTo("v1.2-nydus");
+
+    assertThat(
+            get("/api/v1/rules/match?repository=dry-" + RUN + "/app&tag=latest")
+                .body()
+                .get("rules"))
+        .isEmpty();
+  }
+
+  @Test
+  void openApiAndMetricsAreServed() throws Exception {
+    Reply api = call("GET", "/v3/api-docs", null, null);
+    assertThat(api.status()).isEqualTo(200);
+    assertThat(api.body().get("paths").has("/api/v1/conversions/{id}/retry")).isTrue();
+    assertThat(call("GET", "/actuator/health", null, null).status()).isEqualTo(200);
+    Reply prometheus = call("GET", "/actuator/prometheus", null, null);
+    assertThat(prometheus.status()).isEqualTo(200);
+    assertThat(prometheus.raw().body())
+        .contains("autoconvert_jobs")
+        .contains("autoconvert_outbox_unsent");
+  }
+}

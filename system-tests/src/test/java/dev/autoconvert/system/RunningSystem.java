@@ -1,0 +1,205 @@
+package dev.autoconvert.system;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The system as {@code ./autoconvert up} runs it, reached through the endpoints and tokens it wrote
+ * to {@code .autoconvert/env}: the rule-service REST API, the listener's webhook and the registry.
+ */
+final class RunningSystem {
+
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+  static final JsonMapper JSON = JsonMapper.shared();
+
+  private final Path repoRoot;
+  private final Map<String, String> env;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private RunningSystem(Path repoRoot, Map<String, String> env) {
+    this.repoRoot = repoRoot;
+    this.env = env;
+  }
+
+  /**
+   * Reads {@code <repo root>/.autoconvert/env}; the repo root holds the {@code autoconvert} script.
+   */
+  static RunningSystem fromEnvFile() throws IOException {
+    Path dir = RepoRoot.find();
+    Path file = dir.resolve(".autoconvert/env");
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException(file + " is missing: start the system with ./autoconvert up");
+    }
+    Map<String, String> env = new HashMap<>();
+    for (String line : Files.readAllLines(file)) {
+      int eq = line.indexOf('=');
+      if (!line.startsWith("#") && eq > 0) {
+        env.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return new RunningSystem(dir, env);
+  }
+
+  Path repoRoot() {
+    return repoRoot;
+  }
+
+  /** Registry host:port, as the services name it. */
+  String registry() {
+    return setting("AUTOCONVERT_REGISTRY");
+  }
+
+  private String setting(String key) {
+    String value = env.get(key);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(key + " is missing from .autoconvert/env");
+    }
+    return value;
+  }
+
+  record Response(int status, String body) {
+    JsonNode json() {
+      return JSON.readTree(body);
+    }
+
+    boolean successful() {
+      return status / 100 == 2;
+    }
+  }
+
+  /** A rule-service call with the admin token; {@code json} null sends no body. */
+  Response api(String method, String path, Object json) throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(setting("AUTOCONVERT_API_URL") + "/api/v1" + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + setting("AUTOCONVERT_API_TOKEN"));
+    if (json == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(json)));
+    }
+    return send(request.build());
+  }
+
+  /** A rule whose patterns match exactly one repository; the tag pattern decides the rest. */
+  JsonNode createRule(String repository, String tagPattern)
+      throws IOException, InterruptedException {
+    Map<String, Object> rule = new HashMap<>();
+    rule.put("name", "system-test " + repository + ":" + tagPattern);
+    rule.put("description", "created by system-tests");
+    rule.put("enabled", true);
+    rule.put("registry", registry());
+    rule.put("repositoryPattern", repository);
+    rule.put("tagPattern", tagPattern);
+    Response created = api("POST", "/rules", rule);
+    if (!created.successful()) {
+      throw new AssertionError("POST /rules answered " + created.status() + ": " + created.body());
+    }
+    return created.json();
+  }
+
+  /** The conversions of one repository, newest first as the API orders them. */
+  List<JsonNode> conversions(String repository) throws IOException, InterruptedException {
+    Response page =
+        api(
+            "GET",
+            "/conversions?size=100&repository="
+                + URLEncoder.encode(repository, StandardCharsets.UTF_8),
+            null);
+    if (!page.successful()) {
+      throw new AssertionError("GET /conversions answered " + page.status() + ": " + page.body());
+    }
+    List<JsonNode> items = new ArrayList<>();
+    page.json().path("items").forEach(items::add);
+    return items;
+  }
+
+  /** Polls until the repository's conversions satisfy {@code condition}; returns them. */
+  List<JsonNode> awaitConversions(
+      String repository, Duration timeout, String what, Predicate<List<JsonNode>> condition)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<JsonNode> seen = conversions(repository);
+    while (!condition.test(seen)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "no " + what + " for " + repository + " within " + timeout + "; conversions: " + seen);
+      }
+      Thread.sleep(POLL_INTERVAL.toMillis());
+      seen = conversions(repository);
+    }
+    return seen;
+  }
+
+  /** Checks for the whole period that the repository's conversions keep satisfying a condition. */
+  void holdsFor(Duration period, String repository, Predicate<List<JsonNode>> condition)
+      throws IOException, InterruptedException {
+    long end = System.nanoTime() + period.toNanos();
+    do {
+      List<JsonNode> seen = conversions(repository);
+      if (!condition.test(seen)) {
+        throw new AssertionError("conversions of " + repository + " changed: " + seen);
+      }
+      Thread.sleep(POLL_INTERVAL.toMillis());
+    } while (System.nanoTime() < end);
+  }
+
+  /** Posts a Distribution notification envelope to the listener; token null sends none. */
+  Response deliverWebhook(String envelope, String token) throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(setting("AUTOCONVERT_WEBHOOK_URL")))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/vnd.docker.distribution.events.v1+json")
+            .POST(HttpRequest.BodyPublishers.ofString(envelope));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.build());
+  }
+
+  String webhookToken() {
+    return setting("AUTOCONVERT_WEBHOOK_TOKEN");
+  }
+
+  /** GET of a manifest from the registry, with every manifest type accepted (Distribution 2.8). */
+  Response registryManifest(String repository, String reference)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://" + registry() + "/v2/" + repository + "/manifests/" + reference))
+            .timeout(Duration.ofSeconds(10))
+            .header(
+                "Accept",
+                "application/vnd.oci.image.manifest.v1+json,"
+                    + " application/vnd.oci.image.index.v1+json,"
+                    + " application/vnd.docker.distribution.manifest.v2+json,"
+                    + " application/vnd.docker.distribution.manifest.list.v2+json")
+            .GET()
+            .build();
+    return send(request);
+  }
+
+  private Response send(HttpRequest request) throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    return new Response(response.statusCode(), response.body());
+  }
+}

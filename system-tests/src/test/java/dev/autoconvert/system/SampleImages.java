@@ -1,0 +1,76 @@
+package dev.autoconvert.system;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pushes fresh three-layer images the way a user would: built by {@code infra/sample-image.sh}
+ * (umoci + GNU tar) into an OCI layout, then copied to the registry with skopeo.
+ */
+final class SampleImages {
+
+  private static final String LAYOUT_TAG = "sample";
+
+  private final RunningSystem system;
+  private final Path workDir;
+
+  SampleImages(RunningSystem system, Path workDir) {
+    this.system = system;
+    this.workDir = workDir;
+  }
+
+  /** A pushed manifest as the registry stored it. */
+  record Pushed(String repository, String tag, String digest, long size) {}
+
+  /** Builds a new image (fresh random content) and pushes it as {@code repository:tag}. */
+  Pushed push(String repository, String tag) throws IOException, InterruptedException {
+    Path layout = Files.createTempDirectory(workDir, "oci");
+    run(
+        system.repoRoot().resolve("infra/sample-image.sh").toString(),
+        layout.toString(),
+        LAYOUT_TAG);
+    Path digestFile = layout.resolveSibling(layout.getFileName() + ".digest");
+    run(
+        "skopeo",
+        "copy",
+        "-q",
+        "--dest-tls-verify=false",
+        "--digestfile",
+        digestFile.toString(),
+        "oci:" + layout + ":" + LAYOUT_TAG,
+        "docker://" + system.registry() + "/" + repository + ":" + tag);
+    String digest = Files.readString(digestFile).trim();
+    RunningSystem.Response manifest = system.registryManifest(repository, digest);
+    if (manifest.status() != 200) {
+      throw new AssertionError(
+          "pushed " + repository + "@" + digest + " but the registry answers " + manifest.status());
+    }
+    return new Pushed(
+        repository, tag, digest, manifest.body().getBytes(StandardCharsets.UTF_8).length);
+  }
+
+  private void run(String... command) throws IOException, InterruptedException {
+    Path log = Files.createTempFile(workDir, "cmd", ".log");
+    Process process =
+        new ProcessBuilder(List.of(command))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish within 120 s");
+    }
+    if (process.exitValue() != 0) {
+      throw new AssertionError(
+          String.join(" ", command)
+              + " exited with "
+              + process.exitValue()
+              + ": "
+              + Files.readString(log));
+    }
+  }
+}
