@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param adminToken bearer token for reads and writes (AUTOCONVERT_RULES_ADMIN_TOKEN)
  * @param readToken bearer token for reads only (AUTOCONVERT_RULES_READ_TOKEN)
+ * @param echoWait how long a push of a tag that an unfinished conversion targets waits for the
+ *     worker's status naming the pushed digest, before it is treated as a push by a user
  */
 @Validated
 @ConfigurationProperties("autoconvert.rules")
@@ -24,7 +26,8 @@ public record RulesProperties(
     @NotBlank(message = "must be set (AUTOCONVERT_RULES_ADMIN_TOKEN)") String adminToken,
     @NotBlank(message = "must be set (AUTOCONVERT_RULES_READ_TOKEN)") String readToken,
     @DefaultValue @Valid @NotNull Outbox outbox,
-    @DefaultValue @Valid @NotNull Metrics metrics) {
+    @DefaultValue @Valid @NotNull Metrics metrics,
+    @DefaultValue("10s") @NotNull Duration echoWait) {
 
   /**
    * @param pollInterval how often the relay looks for unsent rows
@@ -52,6 +55,8 @@ public record RulesProperties(
         + outbox
         + ", metrics="
         + metrics
+        + ", echoWait="
+        + echoWait
         + "]";
   }
 }

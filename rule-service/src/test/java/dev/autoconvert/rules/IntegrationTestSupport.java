@@ -79,6 +79,7 @@ public abstract class IntegrationTestSupport {
     registry.add("autoconvert.rules.read-token", () -> READ_TOKEN);
     registry.add("autoconvert.rules.outbox.poll-interval", () -> "100ms");
     registry.add("autoconvert.rules.metrics.refresh-interval", () -> "500ms");
+    registry.add("autoconvert.rules.echo-wait", () -> "8s");
   }
 
   static String env(String name, String fallback) {

@@ -254,7 +254,12 @@ public final class LayerReader implements Closeable {
     for (Map.Entry<String, byte[]> record : pax.entrySet()) {
       String key = record.getKey();
       if (key.startsWith("SCHILY.xattr.")) {
-        xattrs.put(key.substring("SCHILY.xattr.".length()), record.getValue());
+        String xattr = key.substring("SCHILY.xattr.".length());
+        // Namespaces EROFS cannot store (e.g. bare macOS names) are dropped, as containerd does
+        // when the kernel refuses them on unpack.
+        if (storableXattr(xattr)) {
+          xattrs.put(xattr, record.getValue());
+        }
       } else if (key.startsWith("GNU.sparse.")) {
         throw new TarException(where + ": GNU sparse files are not supported");
       }
@@ -309,6 +314,14 @@ public final class LayerReader implements Closeable {
         e.getDevMinor(),
         xattrs,
         data);
+  }
+
+  private static boolean storableXattr(String name) {
+    return name.startsWith("user.")
+        || name.startsWith("trusted.")
+        || name.startsWith("security.")
+        || name.equals("system.posix_acl_access")
+        || name.equals("system.posix_acl_default");
   }
 
   private String hardlinkTarget(String path, String link, String where) throws TarException {
