@@ -147,6 +147,33 @@ class FaultInjectionIntegrationTests {
   }
 
   @Test
+  void stalledDownloadIsAbandonedAfterTheReadTimeoutAndResumed() throws IOException {
+    RegistryClient impatient =
+        RegistryClient.builder()
+            .registry(RegistryConfig.plainHttp(proxy.host()))
+            .retryPolicy(POLICY)
+            .readTimeout(Duration.ofMillis(500))
+            .sleeper(sleeps::add)
+            .build();
+    ImageReference ref = ref("stall/app:v1");
+    byte[] content = randomBytes(200_000);
+    BlobSource blob = BlobSource.ofBytes(content);
+    impatient.pushBlob(ref, blob);
+    proxy.stallNext("GET", "/v2/stall/app/blobs/", 1, 50_000);
+
+    long start = System.nanoTime();
+    try (InputStream in = impatient.openBlob(ref, blob.digest(), content.length)) {
+      assertThat(in.readAllBytes()).isEqualTo(content);
+    }
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(proxy.requests())
+        .filteredOn(s -> s.method().equals("GET") && s.path().startsWith("/v2/stall/app/blobs/"))
+        .extracting(FaultyProxy.Seen::range)
+        .containsExactly(null, "bytes=50000-");
+  }
+
+  @Test
   void failedChunkRestartsTheUploadFromANewSession() throws IOException {
     ImageReference ref = ref("restart/app:v1");
     byte[] content = randomBytes(200_000);

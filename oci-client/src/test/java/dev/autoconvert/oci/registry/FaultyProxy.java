@@ -47,6 +47,7 @@ final class FaultyProxy implements AutoCloseable {
     final int status;
     final Map<String, String> headers;
     final long cutAfter;
+    final boolean stall;
 
     Fault(
         String method,
@@ -54,13 +55,15 @@ final class FaultyProxy implements AutoCloseable {
         int times,
         int status,
         Map<String, String> headers,
-        long cutAfter) {
+        long cutAfter,
+        boolean stall) {
       this.method = method;
       this.pathPrefix = pathPrefix;
       this.remaining = times;
       this.status = status;
       this.headers = headers;
       this.cutAfter = cutAfter;
+      this.stall = stall;
     }
   }
 
@@ -89,12 +92,20 @@ final class FaultyProxy implements AutoCloseable {
   /** The next {@code times} matching requests are answered with {@code status} and headers. */
   void failNext(
       String method, String pathPrefix, int times, int status, Map<String, String> headers) {
-    faults.add(new Fault(method, pathPrefix, times, status, headers, -1));
+    faults.add(new Fault(method, pathPrefix, times, status, headers, -1, false));
   }
 
   /** The next {@code times} matching answers lose their connection after {@code bytes} bytes. */
   void cutNext(String method, String pathPrefix, int times, long bytes) {
-    faults.add(new Fault(method, pathPrefix, times, 0, Map.of(), bytes));
+    faults.add(new Fault(method, pathPrefix, times, 0, Map.of(), bytes, false));
+  }
+
+  /**
+   * The next {@code times} matching answers send {@code bytes} bytes and then nothing more until
+   * the client gives up (at most 30 s).
+   */
+  void stallNext(String method, String pathPrefix, int times, long bytes) {
+    faults.add(new Fault(method, pathPrefix, times, 0, Map.of(), bytes, true));
   }
 
   private synchronized Fault take(String method, String path) {
@@ -146,6 +157,9 @@ final class FaultyProxy implements AutoCloseable {
           // write part of the body, then closing the exchange short breaks the connection
           out.write(body.readNBytes((int) fault.cutAfter));
           out.flush();
+          if (fault.stall) {
+            Thread.sleep(30_000);
+          }
           return;
         }
         body.transferTo(out);
