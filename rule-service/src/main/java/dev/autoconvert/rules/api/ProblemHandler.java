@@ -3,6 +3,8 @@ package dev.autoconvert.rules.api;
 import dev.autoconvert.rules.matching.InvalidPatternException;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -17,6 +19,16 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /** Every API error as an RFC 9457 problem that names the input at fault. */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
+  private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    if (status.is5xxServerError()) {
+      log.error("{} answering {}", status, request.getDescription(false), e);
+    }
+    return super.handleExceptionInternal(e, body, headers, status, request);
+  }
 
   @ExceptionHandler(InvalidPatternException.class)
   ProblemDetail invalidPattern(InvalidPatternException e) {

@@ -18,15 +18,17 @@ class PushEventListener {
   private static final Logger log = LoggerFactory.getLogger(PushEventListener.class);
 
   private final PushIntake intake;
+  private final EchoWait echoWait;
   private final MeterRegistry meters;
 
-  PushEventListener(PushIntake intake, MeterRegistry meters) {
+  PushEventListener(PushIntake intake, EchoWait echoWait, MeterRegistry meters) {
     this.intake = intake;
+    this.echoWait = echoWait;
     this.meters = meters;
   }
 
   @KafkaListener(id = "push-events", topics = Topics.PUSH_EVENTS)
-  void onPush(ConsumerRecord<String, byte[]> record) {
+  void onPush(ConsumerRecord<String, byte[]> record) throws InterruptedException {
     PushEvent event;
     try {
       event = PushIntake.checked(JsonCodec.decode(record.value(), PushEvent.class));
@@ -40,6 +42,7 @@ class PushEventListener {
               + record.offset(),
           e);
     }
+    echoWait.awaitIfPossiblyOurs(event);
     PushIntake.Accepted accepted = intake.accept(event);
     meters.counter("autoconvert.push.events", "outcome", accepted.outcome().name()).increment();
     accepted

@@ -16,6 +16,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /** One conversion of one source image by one rule (DESIGN.md "Job states"). */
@@ -145,12 +146,9 @@ public class ConversionJob {
       if (status.terminal()) {
         finishedAt = at;
       }
-      if (update.failureCode() != null || status == JobStatus.FAILED) {
-        failureCode = update.failureCode();
-      }
-      if (update.reason() != null) {
-        reason = update.reason();
-      }
+      // the current state's code and reason; earlier ones stay in the transitions
+      failureCode = update.failureCode();
+      reason = update.reason();
     }
     if (update.targetDigest() != null) {
       targetDigest = update.targetDigest();
@@ -170,7 +168,8 @@ public class ConversionJob {
       phaseMillis =
           result.phaseMillis() == null
               ? null
-              : new String(JsonCodec.encode(result.phaseMillis()), StandardCharsets.UTF_8);
+              : new String(
+                  JsonCodec.encode(new Phases(result.phaseMillis())), StandardCharsets.UTF_8);
     }
     updatedAt = Instant.now();
     return effect;
@@ -284,9 +283,16 @@ public class ConversionJob {
     return layersFromCache;
   }
 
-  public String getPhaseMillis() {
-    return phaseMillis;
+  /** Duration per phase of a finished conversion, in milliseconds; null before that. */
+  public Map<String, Long> getPhaseMillis() {
+    return phaseMillis == null
+        ? null
+        : JsonCodec.decode(phaseMillis.getBytes(StandardCharsets.UTF_8), Phases.class)
+            .phaseMillis();
   }
+
+  /** The stored JSON shape; a typed wrapper so the values read back as Long. */
+  record Phases(Map<String, Long> phaseMillis) {}
 
   public Instant getCreatedAt() {
     return createdAt;

@@ -140,7 +140,7 @@ class ConversionQueries {
 
   private Durations durations(String endColumn, String condition, Timestamp from) {
     // endColumn and condition are constants of this class, never client input
-    String millis = "extract(epoch FROM (" + endColumn + " - created_at)) * 1000";
+    String millis = "(extract(epoch FROM (" + endColumn + " - created_at)) * 1000)::float8";
     return jdbc.sql(
             "SELECT count(*), avg("
                 + millis

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.autoconvert.contracts.ConversionOptions;
 import dev.autoconvert.contracts.FailureCode;
 import dev.autoconvert.contracts.JobStatus;
-import dev.autoconvert.contracts.JsonCodec;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +64,6 @@ record ConversionView(
     return of(job, null);
   }
 
-  @SuppressWarnings("unchecked")
   static ConversionView of(ConversionJob job, List<JobTransition> transitions) {
     Progress progress =
         job.getLayersTotal() == null && job.getBytesIn() == null
@@ -81,10 +78,7 @@ record ConversionView(
                 job.getTargetSize(),
                 job.getLayersConverted(),
                 job.getLayersFromCache(),
-                job.getPhaseMillis() == null
-                    ? null
-                    : JsonCodec.decode(
-                        job.getPhaseMillis().getBytes(StandardCharsets.UTF_8), Map.class));
+                job.getPhaseMillis());
     return new ConversionView(
         job.getId(),
         job.getRuleId(),

@@ -27,6 +27,20 @@ public class ProducedDigests {
         .update();
   }
 
+  /**
+   * Whether a conversion that has not finished yet targets this tag: then a push of it may be our
+   * own output whose digest the worker reported but whose status we have not read yet.
+   */
+  public boolean isActiveTarget(String registry, String repository, String tag) {
+    return jdbc.sql(
+                "SELECT count(*) FROM conversion_jobs WHERE registry = ? AND target_repository = ?"
+                    + " AND target_tag = ? AND status IN ('PENDING', 'QUEUED', 'RUNNING', 'RETRYING')")
+            .params(registry, repository, tag)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
   public boolean isOurs(String registry, String digest) {
     return jdbc.sql("SELECT count(*) FROM produced_digests WHERE registry = ? AND digest = ?")
             .params(registry, digest)

@@ -1,0 +1,410 @@
+package dev.autoconvert.rules.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoconvert.contracts.ConversionRequest;
+import dev.autoconvert.contracts.ConversionStatus;
+import dev.autoconvert.contracts.FailureCode;
+import dev.autoconvert.contracts.JobStatus;
+import dev.autoconvert.contracts.JsonCodec;
+import dev.autoconvert.contracts.PushEvent;
+import dev.autoconvert.contracts.Topics;
+import dev.autoconvert.rules.IntegrationTestSupport;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The push → rule → job → conversion request pipeline and the status path, end to end through the
+ * real Kafka broker and PostgreSQL.
+ */
+class PushPipelineIntegrationTests extends IntegrationTestSupport {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  /** A repository name no other test (or run) uses, and a rule converting its {@code v*} tags. */
+  private String repositoryWithRule(String purpose, String tagPattern) throws Exception {
+    String repository = purpose + "-" + RUN + "-" + COUNTER.incrementAndGet() + "/app";
+    createRule(
+        Map.of(
+            "name", repository,
+            "registry", REGISTRY,
+            "repositoryPattern", repository,
+            "tagPattern", tagPattern));
+    return repository;
+  }
+
+  private String outcomeOf(String eventId) throws Exception {
+    return await(
+        () -> {
+          try {
+            return queryString("SELECT outcome FROM push_events WHERE event_id = ?", eventId);
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        outcome -> outcome != null,
+        WAIT);
+  }
+
+  private JsonNode jobs(String repository) throws Exception {
+    Reply reply = get("/api/v1/conversions?size=200&repository=" + repository);
+    assertThat(reply.status()).as(reply.raw().body()).isEqualTo(200);
+    return reply.body().get("items");
+  }
+
+  private JsonNode awaitJob(String repository, JobStatus status) throws Exception {
+    JsonNode items =
+        await(
+            () -> {
+              try {
+                return jobs(repository);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            list -> list.size() > 0 && list.get(0).get("status").asString().equals(status.name()),
+            WAIT);
+    assertThat(items).as("jobs of " + repository).hasSize(1);
+    assertThat(items.get(0).get("status").asString()).isEqualTo(status.name());
+    return items.get(0);
+  }
+
+  private JsonNode detail(String id) throws Exception {
+    Reply reply = get("/api/v1/conversions/" + id);
+    assertThat(reply.status()).isEqualTo(200);
+    return reply.body();
+  }
+
+  private static ConversionRequest requestFor(String key) {
+    List<ConsumerRecord<String, byte[]>> found = requests(key::equals, 1, WAIT);
+    assertThat(found).as("conversion requests keyed " + key).hasSize(1);
+    return JsonCodec.decode(found.get(0).value(), ConversionRequest.class);
+  }
+
+  private static void status(UUID jobId, String key, ConversionStatus update) throws Exception {
+    send(Topics.CONVERSION_STATUS, key, update);
+  }
+
+  private static ConversionStatus update(
+      UUID jobId, int attempt, JobStatus status, String targetDigest) {
+    return new ConversionStatus(
+        jobId,
+        attempt,
+        status,
+        "worker-it",
+        Instant.now(),
+        status == JobStatus.FAILED ? FailureCode.REGISTRY_UNAVAILABLE : null,
+        status == JobStatus.FAILED ? "registry answered 503 five times" : null,
+        targetDigest,
+        status == JobStatus.RUNNING ? new ConversionStatus.Progress(1, 3, 100, 40) : null,
+        status == JobStatus.SUCCEEDED
+            ? new ConversionStatus.Result(1000, 400, 2, 1, Map.of("pull", 5L, "convert", 7L))
+            : null);
+  }
+
+  @Test
+  void matchingPushOpensAJobAndPublishesItsRequest() throws Exception {
+    String repository = repositoryWithRule("match", "v*");
+    PushEvent event = push(repository, "v1", digest("match"));
+    publish(event);
+
+    JsonNode job = awaitJob(repository, JobStatus.QUEUED);
+    assertThat(job.get("sourceTag").asString()).isEqualTo("v1");
+    assertThat(job.get("sourceDigest").asString()).isEqualTo(event.digest());
+    assertThat(job.get("targetRepository").asString()).isEqualTo(repository);
+    assertThat(job.get("targetTag").asString()).isEqualTo("v1-nydus");
+    assertThat(job.get("registry").asString()).isEqualTo(REGISTRY);
+    assertThat(job.get("attempts").asInt()).isZero();
+
+    ConversionRequest request = requestFor(REGISTRY + "/" + repository + ":v1-nydus");
+    assertThat(request.jobId().toString()).isEqualTo(job.get("id").asString());
+    assertThat(request.sourceDigest()).isEqualTo(event.digest());
+    assertThat(request.attempt()).isEqualTo(1);
+    assertThat(request.options().compressor()).isEqualTo("zstd");
+    assertThat(request.sequence()).isEqualTo(job.get("sequence").asLong());
+
+    List<String> states =
+        detail(job.get("id").asString())
+            .get("transitions")
+            .valueStream()
+            .map(t -> t.get("to").asString())
+            .toList();
+    assertThat(states).containsExactly("PENDING", "QUEUED");
+  }
+
+  @Test
+  void pushMatchingNoRuleMakesNoJob() throws Exception {
+    String repository = repositoryWithRule("nomatch", "v*");
+    PushEvent event = push(repository, "latest", digest("nomatch"));
+    publish(event);
+    assertThat(outcomeOf(event.eventId())).isEqualTo("UNMATCHED");
+    assertThat(jobs(repository)).isEmpty();
+  }
+
+  @Test
+  void sameEventDeliveredTwiceMakesOneJob() throws Exception {
+    String repository = repositoryWithRule("dupe", "v*");
+    PushEvent event = push(repository, "v2", digest("dupe"));
+    publish(event);
+    publish(event);
+    // the same push reported again under another event id (a second webhook)
+    PushEvent sameContent = push(repository, "v2", event.digest());
+    publish(sameContent);
+    // a later event on the same key (so the same partition) proves the ones before were consumed
+    PushEvent marker = push(repository, "latest", digest("dupe-marker"));
+    send(Topics.PUSH_EVENTS, event.key(), marker);
+    assertThat(outcomeOf(marker.eventId())).isEqualTo("UNMATCHED");
+
+    assertThat(outcomeOf(event.eventId())).isEqualTo("MATCHED");
+    assertThat(outcomeOf(sameContent.eventId())).isEqualTo("SAME_CONTENT");
+    assertThat(jobs(repository)).hasSize(1);
+    assertThat(
+            requests((REGISTRY + "/" + repository + ":v2-nydus")::equals, 2, Duration.ofSeconds(2)))
+        .hasSize(1);
+  }
+
+  @Test
+  void tagTooLongMakesAFailedJobAndNoRequest() throws Exception {
+    String repository = repositoryWithRule("long", "*");
+    String tag = "t".repeat(123);
+    publish(push(repository, tag, digest("long")));
+
+    JsonNode job = awaitJob(repository, JobStatus.FAILED);
+    assertThat(job.get("failureCode").asString()).isEqualTo("TAG_TOO_LONG");
+    assertThat(job.get("reason").asString())
+        .isEqualTo(
+            "tag '"
+                + "t".repeat(40)
+                + "…' is 123 characters; with suffix '-nydus' it would be 129,"
+                + " over the 128 an OCI tag may have");
+    assertThat(
+            queryLong(
+                "SELECT count(*) FROM outbox WHERE aggregate_id = ?",
+                UUID.fromString(job.get("id").asString())))
+        .isZero();
+  }
+
+  @Test
+  void jobAndRequestCommitTogetherOrNotAtAll() throws Exception {
+    String repository = repositoryWithRule("atomic", "*");
+    String tag = "explode-" + RUN;
+    String failures = "it_outbox_failures_" + RUN.replace('-', '_');
+    String trigger = "it_fail_outbox_" + RUN.replace('-', '_');
+    try (Connection c = db();
+        var sql = c.createStatement()) {
+      sql.execute("CREATE SEQUENCE " + failures);
+      // fails the outbox insert, which comes after the job insert in the same transaction
+      sql.execute(
+          "CREATE FUNCTION "
+              + trigger
+              + "() RETURNS trigger AS $$ BEGIN IF NEW.message_key LIKE '%"
+              + tag
+              + "%' THEN PERFORM nextval('"
+              + failures
+              + "'); RAISE EXCEPTION 'forced outbox failure'; END IF; RETURN NEW; END $$"
+              + " LANGUAGE plpgsql");
+      sql.execute(
+          "CREATE TRIGGER "
+              + trigger
+              + " BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION "
+              + trigger
+              + "()");
+    }
+    PushEvent event = push(repository, tag, digest("atomic"));
+    try {
+      publish(event);
+      long attempts =
+          await(
+              () -> {
+                try {
+                  return queryLong(
+                      "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM " + failures);
+                } catch (SQLException e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              n -> n >= 2,
+              WAIT);
+      assertThat(attempts)
+          .as("intake attempts that hit the failing outbox")
+          .isGreaterThanOrEqualTo(2);
+      assertThat(
+              queryLong(
+                  "SELECT count(*) FROM conversion_jobs WHERE source_repository = ?", repository))
+          .isZero();
+      assertThat(queryLong("SELECT count(*) FROM push_events WHERE event_id = ?", event.eventId()))
+          .isZero();
+      assertThat(queryLong("SELECT count(*) FROM outbox WHERE message_key LIKE ?", "%" + tag + "%"))
+          .isZero();
+    } finally {
+      try (Connection c = db();
+          var sql = c.createStatement()) {
+        sql.execute("DROP TRIGGER " + trigger + " ON outbox");
+        sql.execute("DROP FUNCTION " + trigger + "()");
+        sql.execute("DROP SEQUENCE " + failures);
+      }
+    }
+    // the event was never acknowledged, so it is consumed again and now succeeds (invariant 1)
+    JsonNode job = awaitJob(repository, JobStatus.QUEUED);
+    assertThat(requestFor(REGISTRY + "/" + repository + ":" + tag + "-nydus").jobId().toString())
+        .isEqualTo(job.get("id").asString());
+  }
+
+  @Test
+  void statusMovesOnlyForwardAndOurOwnOutputMakesNoJob() throws Exception {
+    String repository = repositoryWithRule("status", "*");
+    publish(push(repository, "v3", digest("status")));
+    JsonNode job = awaitJob(repository, JobStatus.QUEUED);
+    UUID jobId = UUID.fromString(job.get("id").asString());
+    String key = jobId.toString();
+    String target = digest("status-target");
+
+    status(jobId, key, update(jobId, 1, JobStatus.RUNNING, null));
+    status(jobId, key, update(jobId, 1, JobStatus.RUNNING, target));
+    status(jobId, key, update(jobId, 1, JobStatus.SUCCEEDED, target));
+    // late and repeated updates after the end
+    status(jobId, key, update(jobId, 1, JobStatus.RUNNING, null));
+    status(jobId, key, update(jobId, 1, JobStatus.FAILED, null));
+    status(jobId, key, update(jobId, 1, JobStatus.SUCCEEDED, target));
+    JsonNode done = awaitJob(repository, JobStatus.SUCCEEDED);
+    // the echo of our own push arrives: same content, tag that the rule matches too
+    PushEvent echo = push(repository, "v3-nydus", target);
+    publish(echo);
+    assertThat(outcomeOf(echo.eventId())).isEqualTo("OWN_OUTPUT");
+
+    // a marker on the same key proves the late updates were consumed before we look
+    String markerRepository = repositoryWithRule("status-marker", "*");
+    publish(push(markerRepository, "v1", digest("status-marker")));
+    UUID markerJob =
+        UUID.fromString(awaitJob(markerRepository, JobStatus.QUEUED).get("id").asString());
+    status(markerJob, key, update(markerJob, 1, JobStatus.RUNNING, null));
+    awaitJob(markerRepository, JobStatus.RUNNING);
+
+    JsonNode detail = detail(done.get("id").asString());
+    assertThat(detail.get("status").asString()).isEqualTo("SUCCEEDED");
+    assertThat(detail.get("failureCode")).isNull();
+    assertThat(detail.get("targetDigest").asString()).isEqualTo(target);
+    assertThat(detail.get("attempts").asInt()).isEqualTo(1);
+    assertThat(detail.get("result").get("targetSize").asLong()).isEqualTo(400);
+    assertThat(detail.get("result").get("phaseMillis").get("convert").asLong()).isEqualTo(7);
+    assertThat(detail.get("progress").get("layersDone").asInt()).isEqualTo(1);
+    List<String> states =
+        detail.get("transitions").valueStream().map(t -> t.get("to").asString()).toList();
+    assertThat(states).containsExactly("PENDING", "QUEUED", "RUNNING", "SUCCEEDED");
+    assertThat(detail.get("transitions").get(2).get("workerId").asString()).isEqualTo("worker-it");
+
+    assertThat(jobs(repository)).hasSize(1);
+  }
+
+  @Test
+  void echoReadBeforeTheWorkersStatusIsStillOurOwnOutput() throws Exception {
+    String repository = repositoryWithRule("echo", "*");
+    publish(push(repository, "v5", digest("echo")));
+    UUID jobId = UUID.fromString(awaitJob(repository, JobStatus.QUEUED).get("id").asString());
+    String target = digest("echo-target");
+
+    PushEvent echo = push(repository, "v5-nydus", target);
+    publish(echo);
+    Thread.sleep(500); // the status naming the digest deliberately comes late
+    assertThat(queryString("SELECT outcome FROM push_events WHERE event_id = ?", echo.eventId()))
+        .as("intake waits for the status while the target's conversion runs")
+        .isNull();
+    status(jobId, jobId.toString(), update(jobId, 1, JobStatus.RUNNING, target));
+
+    assertThat(outcomeOf(echo.eventId())).isEqualTo("OWN_OUTPUT");
+    assertThat(jobs(repository)).hasSize(1);
+  }
+
+  @Test
+  void userTagEndingInNydusIsConvertedWhenARuleMatches() throws Exception {
+    String repository = repositoryWithRule("usernydus", "*");
+    publish(push(repository, "mine-nydus", digest("usernydus")));
+    JsonNode job = awaitJob(repository, JobStatus.QUEUED);
+    assertThat(job.get("targetTag").asString()).isEqualTo("mine-nydus-nydus");
+  }
+
+  @Test
+  void manualConversionUsesTheRuleOrExplicitOptions() throws Exception {
+    String repository = repositoryWithRule("manual", "v*");
+    String ruleId =
+        get("/api/v1/rules/match?repository=" + repository + "&tag=v1")
+            .body()
+            .get("rules")
+            .get(0)
+            .get("ruleId")
+            .asString();
+    Reply withRule =
+        post(
+            "/api/v1/conversions",
+            Map.of("source", REGISTRY + "/" + repository + ":v1", "ruleId", ruleId));
+    assertThat(withRule.status()).as(withRule.raw().body()).isEqualTo(201);
+    assertThat(withRule.body().get("trigger").asString()).isEqualTo("MANUAL");
+    ConversionRequest request = requestFor(REGISTRY + "/" + repository + ":v1-nydus");
+    assertThat(request.jobId().toString()).isEqualTo(withRule.body().get("id").asString());
+    assertThat(request.sourceDigest()).isNull();
+
+    String digest = digest("manual-explicit");
+    Reply explicit =
+        post(
+            "/api/v1/conversions",
+            Map.of(
+                "source",
+                REGISTRY + "/" + repository + ":v2@" + digest,
+                "tagSuffix",
+                "-lazy",
+                "options",
+                Map.of("compressor", "none", "platforms", List.of("linux/arm64/v8"))));
+    assertThat(explicit.status()).as(explicit.raw().body()).isEqualTo(201);
+    ConversionRequest explicitRequest = requestFor(REGISTRY + "/" + repository + ":v2-lazy");
+    assertThat(explicitRequest.sourceDigest()).isEqualTo(digest);
+    assertThat(explicitRequest.options().compressor()).isEqualTo("none");
+    assertThat(explicitRequest.options().platforms()).containsExactly("linux/arm64/v8");
+
+    Reply bad = post("/api/v1/conversions", Map.of("source", repository));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body().get("detail").asString()).contains("'" + repository + "'");
+  }
+
+  @Test
+  void failedConversionIsRetriedAsANewJobInItsPushOrder() throws Exception {
+    String repository = repositoryWithRule("retry", "v*");
+    publish(push(repository, "v4", digest("retry")));
+    JsonNode job = awaitJob(repository, JobStatus.QUEUED);
+    UUID jobId = UUID.fromString(job.get("id").asString());
+    Reply notFailed = post("/api/v1/conversions/" + jobId + "/retry", null);
+    assertThat(notFailed.status()).isEqualTo(409);
+
+    status(jobId, jobId.toString(), update(jobId, 1, JobStatus.FAILED, null));
+    JsonNode failed = awaitJob(repository, JobStatus.FAILED);
+    assertThat(failed.get("failureCode").asString()).isEqualTo("REGISTRY_UNAVAILABLE");
+    assertThat(failed.get("reason").asString()).isEqualTo("registry answered 503 five times");
+
+    Reply retry = post("/api/v1/conversions/" + jobId + "/retry", null);
+    assertThat(retry.status()).as(retry.raw().body()).isEqualTo(201);
+    assertThat(retry.body().get("retryOf").asString()).isEqualTo(jobId.toString());
+    assertThat(retry.body().get("sequence").asLong()).isEqualTo(job.get("sequence").asLong());
+    List<ConsumerRecord<String, byte[]>> sent =
+        requests((REGISTRY + "/" + repository + ":v4-nydus")::equals, 2, WAIT);
+    assertThat(sent).hasSize(2);
+    assertThat(JsonCodec.decode(sent.get(1).value(), ConversionRequest.class).jobId().toString())
+        .isEqualTo(retry.body().get("id").asString());
+
+    Reply failedOnly = get("/api/v1/conversions?status=FAILED&repository=" + repository);
+    assertThat(failedOnly.body().get("total").asLong()).isEqualTo(1);
+
+    Reply summary = get("/api/v1/conversions/summary");
+    assertThat(summary.status()).isEqualTo(200);
+    assertThat(summary.body().get("byStatus").get("FAILED").asLong()).isPositive();
+    assertThat(summary.body().get("byRule").valueStream().map(r -> r.get("name").asString()))
+        .contains(repository);
+  }
+}
