@@ -280,7 +280,7 @@ public final class RegistryClient {
         new Authenticator(realm.getAuthority(), null, false, clock));
   }
 
-  <T> T call(Endpoint endpoint, RegistryOperation<T> operation) throws RegistryException {
+  private <T> T call(Endpoint endpoint, RegistryOperation<T> operation) throws RegistryException {
     boolean reauthenticated = false;
     for (int attempt = 0; ; ) {
       RegistryException failure;

@@ -174,6 +174,27 @@ class FaultInjectionIntegrationTests {
   }
 
   @Test
+  void tagListFollowsTheNextLinkToTheRegistry() throws IOException {
+    // distribution 2.8 answers all tags on one page, so the proxy plays a paginating first page
+    RawManifest manifest = pushImage(client, ref("pages/app:c"), randomBytes(10));
+    client.pushManifest(ref("pages/app:d"), manifest);
+    proxy.answerNext(
+        "GET",
+        "/v2/pages/app/tags/list",
+        200,
+        Map.of(
+            "Content-Type", "application/json",
+            "Link", "</v2/pages/app/tags/list?last=b&n=2>; rel=\"next\""),
+        "{\"name\":\"pages/app\",\"tags\":[\"a\",\"b\"]}");
+
+    assertThat(client.listTags(ref("pages/app:c"))).containsExactly("a", "b", "c", "d");
+    assertThat(proxy.requests())
+        .filteredOn(s -> s.path().startsWith("/v2/pages/app/tags/list"))
+        .extracting(FaultyProxy.Seen::path)
+        .containsExactly("/v2/pages/app/tags/list?n=100", "/v2/pages/app/tags/list?last=b&n=2");
+  }
+
+  @Test
   void failedChunkRestartsTheUploadFromANewSession() throws IOException {
     ImageReference ref = ref("restart/app:v1");
     byte[] content = randomBytes(200_000);

@@ -48,6 +48,7 @@ final class FaultyProxy implements AutoCloseable {
     final Map<String, String> headers;
     final long cutAfter;
     final boolean stall;
+    byte[] body = new byte[0];
 
     Fault(
         String method,
@@ -89,6 +90,14 @@ final class FaultyProxy implements AutoCloseable {
         .count();
   }
 
+  /** The next matching request is answered with this status, headers and body instead. */
+  void answerNext(
+      String method, String pathPrefix, int status, Map<String, String> headers, String body) {
+    Fault fault = new Fault(method, pathPrefix, 1, status, headers, -1, false);
+    fault.body = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    faults.add(fault);
+  }
+
   /** The next {@code times} matching requests are answered with {@code status} and headers. */
   void failNext(
       String method, String pathPrefix, int times, int status, Map<String, String> headers) {
@@ -128,7 +137,8 @@ final class FaultyProxy implements AutoCloseable {
       if (fault != null && fault.cutAfter < 0) {
         exchange.getRequestBody().readAllBytes();
         fault.headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-        exchange.sendResponseHeaders(fault.status, -1);
+        exchange.sendResponseHeaders(fault.status, fault.body.length == 0 ? -1 : fault.body.length);
+        exchange.getResponseBody().write(fault.body);
         return;
       }
       HttpResponse<InputStream> response = forward(exchange, method, path);
