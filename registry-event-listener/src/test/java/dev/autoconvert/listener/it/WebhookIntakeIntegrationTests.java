@@ -251,6 +251,21 @@ class WebhookIntakeIntegrationTests {
   }
 
   @Test
+  void distribution3EnvelopeIsAcceptedWithItsV2MediaType() {
+    HttpResponse<String> response =
+        webhooks.post(
+            "/webhooks/distribution",
+            "application/vnd.docker.distribution.events.v2+json",
+            TOKEN,
+            Webhooks.sample("distribution/v2-push-oci-manifest-tagged.json", namespace));
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(topic.await(this::mine, 1, Duration.ofSeconds(10)))
+        .extracting(ConsumerRecord::key)
+        .containsExactly(REGISTRY + "/" + namespace + "/api:2.4.1");
+  }
+
+  @Test
   void multiEventEnvelopePublishesEveryKeptEventOnly() {
     HttpResponse<String> response = postDistribution("multi-arch-push-three-events.json");
 
