@@ -4,6 +4,7 @@ import dev.autoconvert.contracts.PushEvent;
 import dev.autoconvert.listener.ListenerProperties;
 import dev.autoconvert.listener.publish.KafkaUnavailableException;
 import dev.autoconvert.listener.publish.PushEventPublisher;
+import dev.autoconvert.listener.publish.RecentlyPublished;
 import dev.autoconvert.listener.security.WebhookAuthenticator;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -47,6 +48,7 @@ class WebhookController {
   private final Map<String, WebhookFormat> formats;
   private final WebhookAuthenticator authenticator;
   private final PushEventPublisher publisher;
+  private final RecentlyPublished recentlyPublished;
   private final IntakeMetrics metrics;
   private final ListenerProperties properties;
   private final Clock clock;
@@ -57,12 +59,14 @@ class WebhookController {
       List<WebhookFormat> formats,
       WebhookAuthenticator authenticator,
       PushEventPublisher publisher,
+      RecentlyPublished recentlyPublished,
       IntakeMetrics metrics,
       ListenerProperties properties) {
     this.formats =
         formats.stream().collect(Collectors.toMap(WebhookFormat::name, Function.identity()));
     this.authenticator = authenticator;
     this.publisher = publisher;
+    this.recentlyPublished = recentlyPublished;
     this.metrics = metrics;
     this.properties = properties;
     this.clock = Clock.systemUTC();
@@ -95,7 +99,8 @@ class WebhookController {
           Rejection.Reason.UNAUTHORIZED, "missing or wrong Authorization: Bearer token");
     }
     checkContentType(format, request.getContentType());
-    Triage triage = format.read(parse(readBody(request)), host, receivedAt);
+    Triage triage =
+        withoutRecentlyPublished(format.read(parse(readBody(request)), host, receivedAt));
 
     String metricRegistry = (String) request.getAttribute(Attributes.REGISTRY);
     metrics.received(formatName, metricRegistry, triage.received());
@@ -105,6 +110,19 @@ class WebhookController {
     }
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .body(Map.of("published", triage.kept().size(), "ignored", triage.ignored().size()));
+  }
+
+  private Triage withoutRecentlyPublished(Triage triage) {
+    Triage.Builder fresh = new Triage.Builder();
+    triage.ignored().forEach(fresh::ignore);
+    for (PushEvent event : triage.kept()) {
+      if (recentlyPublished.contains(event)) {
+        fresh.ignore(IgnoreReason.DUPLICATE);
+      } else {
+        fresh.keep(event);
+      }
+    }
+    return fresh.build();
   }
 
   private String registryHost(String registryId) {
@@ -188,6 +206,7 @@ class WebhookController {
           Rejection.Reason.KAFKA_UNAVAILABLE, "Kafka is unavailable; deliver again");
     }
     metrics.kafkaAck(Duration.ofNanos(System.nanoTime() - sendStart), true);
+    recentlyPublished.add(events);
     metrics.published(format, registryId, events.size());
     for (PushEvent event : events) {
       log.info(

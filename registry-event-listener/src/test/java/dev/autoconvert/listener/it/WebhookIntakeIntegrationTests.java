@@ -266,6 +266,21 @@ class WebhookIntakeIntegrationTests {
   }
 
   @Test
+  void redeliveryOfAnAcknowledgedEventIsAcceptedWithoutPublishingAgain() {
+    String body = Webhooks.distributionPush("r-" + UUID.randomUUID(), namespace + "/app", "v1");
+
+    HttpResponse<String> first =
+        webhooks.post("/webhooks/distribution", Webhooks.DISTRIBUTION_V1, TOKEN, body);
+    HttpResponse<String> again =
+        webhooks.post("/webhooks/distribution", Webhooks.DISTRIBUTION_V1, TOKEN, body);
+
+    assertThat(first.statusCode()).isEqualTo(202);
+    assertThat(again.statusCode()).isEqualTo(202);
+    assertThat(again.body()).contains("\"published\":0").contains("\"ignored\":1");
+    assertThat(topic.await(this::mine, 2, Duration.ofSeconds(3))).hasSize(1);
+  }
+
+  @Test
   void multiEventEnvelopePublishesEveryKeptEventOnly() {
     HttpResponse<String> response = postDistribution("multi-arch-push-three-events.json");
 
