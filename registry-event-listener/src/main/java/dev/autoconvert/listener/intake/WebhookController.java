@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -51,7 +50,6 @@ class WebhookController {
   private final RecentlyPublished recentlyPublished;
   private final IntakeMetrics metrics;
   private final ListenerProperties properties;
-  private final Clock clock;
   private final JsonMapper json =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
@@ -69,7 +67,6 @@ class WebhookController {
     this.recentlyPublished = recentlyPublished;
     this.metrics = metrics;
     this.properties = properties;
-    this.clock = Clock.systemUTC();
   }
 
   @PostMapping("/webhooks/{format:distribution|harbor}")
@@ -87,7 +84,7 @@ class WebhookController {
   private ResponseEntity<Map<String, Object>> intake(
       String formatName, String registryId, HttpServletRequest request) {
     long startedAt = System.nanoTime();
-    Instant receivedAt = clock.instant();
+    Instant receivedAt = Instant.now();
     WebhookFormat format = formats.get(formatName);
     request.setAttribute(Attributes.FORMAT, formatName);
     String host = registryHost(registryId);
