@@ -139,6 +139,9 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
             .map(t -> t.get("to").asString())
             .toList();
     assertThat(states).containsExactly("PENDING", "QUEUED");
+
+    String metrics = call("GET", "/actuator/prometheus", null, null).raw().body();
+    assertThat(metrics).contains("autoconvert_rule_matches_total{rule=\"" + repository + "\"} 1.0");
   }
 
   @Test
