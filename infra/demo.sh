@@ -62,7 +62,7 @@ cmd_demo() {
     status=$(jq -r .status <<< "$detail")
     # one line per change: status, attempts, the latest transition's reason and any progress figures
     line=$(jq -r '[.status, "attempt \(.attempts // 0)",
-      ((.transitions // []) | last | .reason // empty),
+      ((.transitions // []) | last | (.reason // empty), (.workerId // empty)),
       (.progress // empty | tostring)] | map(select(. != "")) | join("  ")' <<< "$detail")
     [ "$line" = "$last" ] || { printf '  %s  %s\n' "$(date -u +%H:%M:%S)" "$line"; last=$line; }
     case $status in

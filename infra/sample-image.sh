@@ -36,7 +36,10 @@ echo new > "$WORK/l2/opt/app/new"
 mkdir -p "$WORK/l3/data"
 head -c 65536 /dev/urandom > "$WORK/l3/data/more.bin"
 
-[ -f "$LAYOUT/index.json" ] || umoci init --layout "$LAYOUT"
+if [ ! -f "$LAYOUT/index.json" ]; then
+  rmdir "$LAYOUT" 2> /dev/null || true # umoci init wants to create the directory itself
+  umoci init --layout "$LAYOUT"
+fi
 umoci new --image "$LAYOUT:$TAG"
 for l in l1 l2 l3; do
   mktar "$WORK/$l" "$WORK/$l.tar"

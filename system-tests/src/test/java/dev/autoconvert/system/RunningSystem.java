@@ -179,7 +179,7 @@ final class RunningSystem {
     return setting("AUTOCONVERT_WEBHOOK_TOKEN");
   }
 
-  /** HEAD of a manifest in the registry, with every manifest type accepted (Distribution 2.8). */
+  /** GET of a manifest from the registry, with every manifest type accepted (Distribution 2.8). */
   Response registryManifest(String repository, String reference)
       throws IOException, InterruptedException {
     HttpRequest request =

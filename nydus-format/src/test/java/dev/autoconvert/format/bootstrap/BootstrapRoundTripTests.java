@@ -1,0 +1,224 @@
+package dev.autoconvert.format.bootstrap;
+
+import static dev.autoconvert.format.testing.SyntheticImage.dir;
+import static dev.autoconvert.format.testing.SyntheticImage.file;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoconvert.format.layout.BlobTableEntry;
+import dev.autoconvert.format.layout.Bytes;
+import dev.autoconvert.format.layout.ChunkInfo;
+import dev.autoconvert.format.layout.ExtSuperblock;
+import dev.autoconvert.format.read.Bootstrap;
+import dev.autoconvert.format.read.BootstrapReader;
+import dev.autoconvert.format.testing.Corpus;
+import dev.autoconvert.format.testing.SyntheticImage;
+import dev.autoconvert.format.tree.BlobInfo;
+import dev.autoconvert.format.tree.Chunk;
+import dev.autoconvert.format.tree.Entry;
+import dev.autoconvert.format.tree.FileType;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** What the writer writes, our reader reads back, and the bytes follow NYDUS-FORMAT.md §1. */
+class BootstrapRoundTripTests {
+
+  private static final SyntheticImage CORPUS = Corpus.everyEntryType();
+
+  private static byte[] write(SyntheticImage img, BootstrapOptions options) {
+    return BootstrapWriter.write(img.entries(), img.blobs(), options);
+  }
+
+  @Test
+  void everyEntryReadsBackAsWritten() throws Exception {
+    Bootstrap b = BootstrapReader.read(write(CORPUS, BootstrapOptions.merged(Corpus.CHUNK_SIZE)));
+    Map<String, Entry> read =
+        b.entries().stream().collect(Collectors.toMap(Entry::path, Function.identity()));
+
+    for (Entry written : CORPUS.entries()) {
+      Entry got = read.get(written.path());
+      assertThat(got).as(written.path()).isNotNull();
+      Entry inode = written.hardlinkTo() == null ? written : find(written.hardlinkTo());
+      assertThat(got.type()).as(written.path()).isEqualTo(inode.type());
+      assertThat(got.mode()).as(written.path()).isEqualTo(inode.mode());
+      assertThat(got.uid()).isEqualTo(inode.uid());
+      assertThat(got.gid()).isEqualTo(inode.gid());
+      assertThat(got.mtime()).isEqualTo(inode.mtime());
+      assertThat(got.linkTarget()).isEqualTo(inode.linkTarget());
+      assertThat(got.rdevMajor()).isEqualTo(inode.rdevMajor());
+      assertThat(got.rdevMinor()).isEqualTo(inode.rdevMinor());
+      if (inode.type() != FileType.DIRECTORY) {
+        assertThat(got.size()).as(written.path()).isEqualTo(inode.size());
+      }
+      assertThat(got.xattrs().keySet()).isEqualTo(inode.xattrs().keySet());
+      inode.xattrs().forEach((k, v) -> assertThat(got.xattrs().get(k)).as(k).isEqualTo(v));
+      assertThat(chunkFacts(got.chunks())).as(written.path()).isEqualTo(chunkFacts(inode.chunks()));
+    }
+    // Parents synthesised, 0755 root:root, nlink 2 + subdirectories.
+    assertThat(read.get("/usr").type()).isEqualTo(FileType.DIRECTORY);
+    assertThat(read.get("/usr").mode()).isEqualTo(0755);
+    assertThat(b.inode("/usr").nlink()).isEqualTo(3);
+    // etc, home, usr, tmp, dev, run, names, many-entries
+    assertThat(b.inode("/").nlink()).isEqualTo(2 + 8);
+    // One inode for the three hardlinked names.
+    long nid = b.inode("/usr/bin/ping").nid();
+    assertThat(b.inode("/etc/ping-elsewhere").nid()).isEqualTo(nid);
+    assertThat(b.inode("/usr/bin/ping-hardlink").nid()).isEqualTo(nid);
+    assertThat(b.inode("/usr/bin/ping").nlink()).isEqualTo(3);
+    assertThat(read.get("/usr/bin/ping").hardlinkTo()).isEqualTo("/etc/ping-elsewhere");
+    assertThat(b.superblock().inos()).isEqualTo(b.entries().size());
+  }
+
+  private static Entry find(String path) {
+    return CORPUS.entries().stream().filter(e -> e.path().equals(path)).findFirst().orElseThrow();
+  }
+
+  private static List<String> chunkFacts(List<Chunk> chunks) {
+    return chunks.stream()
+        .map(
+            c ->
+                c.blobIndex()
+                    + "/"
+                    + c.index()
+                    + "@"
+                    + c.uncompressedOffset()
+                    + "+"
+                    + c.uncompressedSize()
+                    + " "
+                    + HexFormat.of().formatHex(c.digest()))
+        .toList();
+  }
+
+  @Test
+  void mergedBootstrapFollowsTheNydusLayoutRules() throws Exception {
+    byte[] bytes = write(CORPUS, BootstrapOptions.merged(Corpus.CHUNK_SIZE));
+    Bootstrap b = BootstrapReader.read(bytes);
+    List<BlobInfo> blobs = CORPUS.blobs();
+
+    assertThat(bytes.length % 4096).isZero();
+    assertThat(b.rootNid()).isEqualTo(128);
+    assertThat(b.superblock().metaBlkaddr()).isEqualTo(2);
+    assertThat(Bytes.allZero(Arrays.copyOfRange(bytes, 8192, 12288)))
+        .as("block meta_blkaddr is empty")
+        .isTrue();
+    assertThat(b.superblock().extraDevices()).isEqualTo(2);
+    assertThat(b.superblock().blocks())
+        .isEqualTo((blobs.get(0).uncompressedSize() + blobs.get(1).uncompressedSize()) / 4096);
+    assertThat(b.extSuperblock().flags())
+        .isEqualTo(
+            ExtSuperblock.FLAG_COMPRESSION_NONE
+                | ExtSuperblock.FLAG_HASH_SHA256
+                | ExtSuperblock.FLAG_EXPLICIT_UID_GID
+                | ExtSuperblock.FLAG_HAS_XATTR
+                | ExtSuperblock.FLAG_INLINED_CHUNK_DIGEST
+                | ExtSuperblock.FLAG_ENCRYPTION_NONE);
+    assertThat(b.extSuperblock().blobTableOffset()).isEqualTo(4096);
+    assertThat(b.extSuperblock().prefetchTableOffset()).isEqualTo(4096 + 2 * 256);
+    assertThat(b.prefetchNids()).containsExactly(128L);
+    assertThat(b.blobs())
+        .extracting(BlobInfo::blobId)
+        .containsExactly(blobs.get(0).blobId(), blobs.get(1).blobId());
+    assertThat(b.blobs()).allSatisfy(x -> assertThat(x.features()).isEqualTo(0x70000021));
+    assertThat(b.devices().get(0).tag()).isEqualTo(blobs.get(0).blobId());
+    long first = Bytes.roundUp(bytes.length, 512 * 1024) / 4096;
+    assertThat(b.devices().get(0).mappedBlkaddr()).isEqualTo(first);
+    assertThat(b.devices().get(1).mappedBlkaddr())
+        .isEqualTo(Bytes.roundUp((first + b.devices().get(0).blocks()) * 4096, 512 * 1024) / 4096);
+
+    long offset = b.extSuperblock().chunkTableOffset();
+    long count = b.extSuperblock().chunkTableSize() / ChunkInfo.SIZE;
+    assertThat(offset % 4096).isZero();
+    assertThat(count).isEqualTo(blobs.get(0).chunkCount() + blobs.get(1).chunkCount());
+    List<byte[]> digests = new ArrayList<>();
+    ByteBuffer buf = Bytes.wrap(bytes);
+    for (int i = 0; i < count; i++) {
+      digests.add(ChunkInfo.decode(buf, (int) offset + i * ChunkInfo.SIZE).digest());
+    }
+    assertThat(digests).isSortedAccordingTo(Arrays::compareUnsigned);
+  }
+
+  @Test
+  void bootstrapInsideABlobNamesItsBlobWithThePlaceholder() throws Exception {
+    SyntheticImage img = new SyntheticImage(Corpus.CHUNK_SIZE, 1);
+    img.add(file("/a").content("data"));
+    Bootstrap b = BootstrapReader.read(write(img, BootstrapOptions.inlined(Corpus.CHUNK_SIZE)));
+
+    assertThat(b.blobs())
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.blobId()).isEqualTo("x".repeat(64));
+              assertThat(x.features()).isEqualTo(0x70000023);
+            });
+    assertThat(b.devices().get(0).tag()).isEqualTo("x".repeat(64));
+    assertThat(b.extSuperblock().flags() & ExtSuperblock.FLAG_HAS_XATTR).isZero();
+  }
+
+  @Test
+  void imageWithoutBlobsHasNoPrefetchTableAndMetaBlockZero() throws Exception {
+    SyntheticImage img = new SyntheticImage(Corpus.CHUNK_SIZE, 0);
+    img.add(dir("/etc")).add(file("/etc/empty"));
+    byte[] bytes = write(img, BootstrapOptions.merged(Corpus.CHUNK_SIZE));
+    Bootstrap b = BootstrapReader.read(bytes);
+
+    assertThat(b.superblock().metaBlkaddr()).isZero();
+    assertThat(b.superblock().blocks()).isZero();
+    assertThat(b.superblock().extraDevices()).isZero();
+    assertThat(b.rootNid()).isEqualTo(128);
+    assertThat(b.superblock().inos()).isEqualTo(3);
+    assertThat(b.extSuperblock().blobTableSize()).isZero();
+    assertThat(b.extSuperblock().prefetchTableSize()).isZero();
+    assertThat(b.extSuperblock().prefetchTableOffset()).isZero();
+    assertThat(b.prefetchNids()).isEmpty();
+    assertThat(b.entries()).extracting(Entry::path).containsExactly("/", "/etc", "/etc/empty");
+  }
+
+  @Test
+  void prefetchPatternsBecomeNidsAndMissingPathsAreSkipped() throws Exception {
+    Bootstrap b =
+        BootstrapReader.read(
+            write(
+                CORPUS,
+                new BootstrapOptions(
+                    Corpus.CHUNK_SIZE,
+                    List.of("/usr/bin/", "/nope", "/etc/hostname", "/usr/bin"),
+                    false)));
+
+    assertThat(b.prefetchNids())
+        .containsExactly(b.inode("/usr/bin").nid(), b.inode("/etc/hostname").nid());
+  }
+
+  @Test
+  void blobFeaturesLoseInlinedMetaInTheMergedBootstrap() throws Exception {
+    SyntheticImage img = new SyntheticImage(Corpus.CHUNK_SIZE, 1);
+    img.add(file("/a").content("data"));
+    BlobInfo inlined = img.blobs().get(0);
+    BlobInfo withMeta =
+        new BlobInfo(
+            inlined.blobId(),
+            inlined.chunkSize(),
+            inlined.chunkCount(),
+            inlined.compressor(),
+            inlined.digester(),
+            (int) (inlined.features() | BlobTableEntry.FEATURE_INLINED_FS_META),
+            inlined.compressedSize(),
+            inlined.uncompressedSize(),
+            inlined.ciCompressor(),
+            inlined.ciOffset(),
+            inlined.ciCompressedSize(),
+            inlined.ciUncompressedSize());
+
+    Bootstrap b =
+        BootstrapReader.read(
+            BootstrapWriter.write(
+                img.entries(), List.of(withMeta), BootstrapOptions.merged(Corpus.CHUNK_SIZE)));
+
+    assertThat(b.blobs().get(0).features()).isEqualTo(0x70000021);
+  }
+}

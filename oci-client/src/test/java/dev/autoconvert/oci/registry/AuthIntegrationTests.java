@@ -1,0 +1,212 @@
+package dev.autoconvert.oci.registry;
+
+import static dev.autoconvert.oci.registry.RegistryClientIntegrationTests.pushImage;
+import static dev.autoconvert.oci.registry.RegistryClientIntegrationTests.randomBytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.autoconvert.oci.ErrorKind;
+import dev.autoconvert.oci.ImageReference;
+import dev.autoconvert.oci.RegistryException;
+import dev.autoconvert.oci.manifest.RawManifest;
+import dev.autoconvert.testsupport.registry.LocalRegistry;
+import dev.autoconvert.testsupport.registry.TokenServer;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Basic (htpasswd) and token authentication against real registries. */
+class AuthIntegrationTests {
+  private static final String USER = "worker";
+  private static final String PASSWORD = "s3cret-Pa55";
+
+  private static RegistryClient client(LocalRegistry registry, String user, String password) {
+    RegistryConfig config = RegistryConfig.plainHttp(registry.host());
+    return RegistryClient.builder()
+        .registry(user == null ? config : config.withCredentials(user, password))
+        .retryPolicy(RetryPolicy.NONE)
+        .build();
+  }
+
+  private static void assertUnauthorizedWithoutSecret(ThrowingAction action) {
+    assertThatThrownBy(action::run)
+        .isInstanceOfSatisfying(
+            RegistryException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHORIZED);
+              assertThat(e.getMessage()).doesNotContain(PASSWORD);
+            });
+  }
+
+  @FunctionalInterface
+  interface ThrowingAction {
+    void run() throws Exception;
+  }
+
+  @Nested
+  class Basic {
+    @Test
+    void credentialsArePresentedAfterTheChallenge() throws IOException {
+      try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
+        ImageReference ref = ImageReference.parse(registry.host() + "/basic/app:v1");
+        RegistryClient client = client(registry, USER, PASSWORD);
+
+        RawManifest pushed = pushImage(client, ref, randomBytes(1000));
+
+        assertThat(client.pullManifest(ref)).isEqualTo(pushed);
+        assertThat(client.listTags(ref)).containsExactly("v1");
+      }
+    }
+
+    @Test
+    void missingOrWrongCredentialsAreUnauthorized() throws IOException {
+      try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
+        ImageReference ref = ImageReference.parse(registry.host() + "/basic/app:v1");
+        assertUnauthorizedWithoutSecret(() -> client(registry, null, null).pullManifest(ref));
+        assertUnauthorizedWithoutSecret(
+            () -> client(registry, USER, "wrong-" + PASSWORD).pullManifest(ref));
+      }
+    }
+  }
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class Token {
+    private LocalRegistry registry;
+
+    @BeforeAll
+    void startRegistry() throws IOException {
+      registry = LocalRegistry.builder().tokenAuth(USER, PASSWORD).start();
+    }
+
+    @AfterAll
+    void stopRegistry() throws IOException {
+      if (registry != null) {
+        registry.close();
+      }
+    }
+
+    @Test
+    void tokensAreFetchedPerScopeAndReused() throws IOException {
+      TokenServer tokens = registry.tokenServer();
+      ImageReference ref = ImageReference.parse(registry.host() + "/token/app:v1");
+      RegistryClient client = client(registry, USER, PASSWORD);
+
+      int before = tokens.issuedTokens();
+      RawManifest pushed = pushImage(client, ref, randomBytes(1000), randomBytes(2000));
+      int afterPush = tokens.issuedTokens() - before;
+      assertThat(client.pullManifest(ref)).isEqualTo(pushed);
+      assertThat(client.pullManifest(ref)).isEqualTo(pushed);
+
+      assertThat(tokens.requestedScopes())
+          .contains("repository:token/app:pull,push", "repository:token/app:pull");
+      // one token for the pull scope (existence checks), one for pull,push: none per request
+      assertThat(afterPush).isEqualTo(2);
+      assertThat(tokens.issuedTokens() - before).isEqualTo(2);
+    }
+
+    @Test
+    void mountAsksForPullOnTheSourceRepository() throws IOException {
+      RegistryClient client = client(registry, USER, PASSWORD);
+      BlobSource blob = BlobSource.ofBytes(randomBytes(3000));
+      client.pushBlob(ImageReference.parse(registry.host() + "/mount/from:v1"), blob);
+
+      BlobPushOutcome outcome =
+          client.pushBlob(
+              ImageReference.parse(registry.host() + "/mount/into:v1"), blob, "mount/from");
+
+      assertThat(outcome).isEqualTo(BlobPushOutcome.MOUNTED);
+      assertThat(registry.tokenServer().requestedScopes())
+          .containsSubsequence("repository:mount/from:pull", "repository:mount/into:pull,push");
+    }
+
+    @Test
+    void expiredTokenIsReplacedBeforeUse() throws IOException {
+      TokenServer tokens = registry.tokenServer();
+      tokens.expiresIn(120);
+      MutableClock clock = new MutableClock(Instant.now());
+      RegistryClient client =
+          RegistryClient.builder()
+              .registry(RegistryConfig.plainHttp(registry.host()).withCredentials(USER, PASSWORD))
+              .clock(clock)
+              .build();
+      ImageReference ref = ImageReference.parse(registry.host() + "/expiry/app:v1");
+      pushImage(client, ref, randomBytes(100));
+      int before = tokens.issuedTokens();
+
+      clock.advance(Duration.ofSeconds(100));
+      client.checkManifest(ref.withTag("v1"));
+      client.pushBlob(ref, BlobSource.ofBytes(randomBytes(10)));
+      assertThat(tokens.issuedTokens()).as("both tokens valid for 20 s more").isEqualTo(before);
+
+      clock.advance(Duration.ofSeconds(15));
+      client.pushBlob(ref, BlobSource.ofBytes(randomBytes(10)));
+      assertThat(tokens.issuedTokens())
+          .as("pull and push tokens within the refresh margin")
+          .isEqualTo(before + 2);
+    }
+
+    @Test
+    void tokenRefusedAfterKeyRotationIsFetchedAgain() throws IOException {
+      TokenServer tokens = registry.tokenServer();
+      ImageReference ref = ImageReference.parse(registry.host() + "/rotate/app:v1");
+      RegistryClient client = client(registry, USER, PASSWORD);
+      RawManifest pushed = pushImage(client, ref, randomBytes(100));
+      client.pullManifest(ref);
+      int before = tokens.issuedTokens();
+
+      tokens.rotateKey();
+      registry.restart();
+
+      assertThat(client.pullManifest(ref)).isEqualTo(pushed);
+      assertThat(tokens.issuedTokens()).isEqualTo(before + 1);
+      assertThat(registry.requests())
+          .anyMatch(r -> r.startsWith("GET /v2/rotate/app/manifests/v1 401"));
+    }
+
+    @Test
+    void wrongCredentialsAreUnauthorizedAtTheTokenServer() throws IOException {
+      ImageReference ref = ImageReference.parse(registry.host() + "/token/app:v1");
+      int refusedBefore = registry.tokenServer().refusedRequests();
+      assertUnauthorizedWithoutSecret(
+          () -> client(registry, USER, "wrong-" + PASSWORD).pullManifest(ref));
+      assertThat(registry.tokenServer().refusedRequests()).isEqualTo(refusedBefore + 1);
+    }
+  }
+
+  /** A clock a test moves forward. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}

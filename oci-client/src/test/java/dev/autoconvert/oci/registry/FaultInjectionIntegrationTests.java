@@ -1,0 +1,192 @@
+package dev.autoconvert.oci.registry;
+
+import static dev.autoconvert.oci.registry.RegistryClientIntegrationTests.pushImage;
+import static dev.autoconvert.oci.registry.RegistryClientIntegrationTests.randomBytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.autoconvert.oci.Digest;
+import dev.autoconvert.oci.ErrorKind;
+import dev.autoconvert.oci.ImageReference;
+import dev.autoconvert.oci.RegistryException;
+import dev.autoconvert.oci.manifest.RawManifest;
+import dev.autoconvert.testsupport.registry.LocalRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Retries, resumes and restarts, provoked by a fault-injecting proxy in front of a registry. */
+class FaultInjectionIntegrationTests {
+  private static final RetryPolicy POLICY =
+      new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(5));
+
+  private static LocalRegistry registry;
+  private FaultyProxy proxy;
+  private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+  private RegistryClient client;
+
+  @BeforeAll
+  static void startRegistry() throws IOException {
+    registry = LocalRegistry.start();
+  }
+
+  @AfterAll
+  static void stopRegistry() throws IOException {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  @BeforeEach
+  void startProxy() throws IOException {
+    proxy = new FaultyProxy(registry.host());
+    client = client(64 * 1024);
+  }
+
+  private RegistryClient client(long chunkSize) {
+    return RegistryClient.builder()
+        .registry(RegistryConfig.plainHttp(proxy.host()))
+        .retryPolicy(POLICY)
+        .chunkSize(chunkSize)
+        .sleeper(sleeps::add)
+        .build();
+  }
+
+  @AfterEach
+  void stopProxy() {
+    proxy.close();
+  }
+
+  private ImageReference ref(String repositoryAndTag) {
+    return ImageReference.parse(proxy.host() + "/" + repositoryAndTag);
+  }
+
+  @Test
+  void serverErrorsAreRetriedWithGrowingDelays() throws IOException {
+    ImageReference ref = ref("retry/app:v1");
+    RawManifest pushed = pushImage(client, ref, randomBytes(100));
+    proxy.failNext("GET", "/v2/retry/app/manifests/", 2, 503, Map.of());
+
+    assertThat(client.pullManifest(ref)).isEqualTo(pushed);
+
+    assertThat(proxy.count("GET", "/v2/retry/app/manifests/v1")).isEqualTo(3);
+    assertThat(sleeps).hasSize(2);
+    assertThat(sleeps.get(0)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
+    assertThat(sleeps.get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
+  }
+
+  @Test
+  void retryAfterOfATooManyRequestsAnswerIsHonoured() throws IOException {
+    ImageReference ref = ref("throttled/app:v1");
+    RawManifest pushed = pushImage(client, ref, randomBytes(100));
+    proxy.failNext("GET", "/v2/throttled/app/manifests/", 1, 429, Map.of("Retry-After", "2"));
+
+    assertThat(client.pullManifest(ref)).isEqualTo(pushed);
+    assertThat(sleeps).containsExactly(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void persistentServerErrorsFailAsUnavailableAfterTheLimit() throws IOException {
+    ImageReference ref = ref("broken/app:v1");
+    proxy.failNext("GET", "/v2/broken/app/manifests/", 10, 500, Map.of());
+
+    assertThatThrownBy(() -> client.pullManifest(ref))
+        .isInstanceOfSatisfying(
+            RegistryException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+              assertThat(e.retryable()).isTrue();
+              assertThat(e.status()).isEqualTo(500);
+              assertThat(e.getMessage()).startsWith("pull manifest " + ref);
+            });
+    assertThat(proxy.count("GET", "/v2/broken/app/manifests/v1")).isEqualTo(4);
+  }
+
+  @Test
+  void clientErrorsAreNotRetried() throws IOException {
+    ImageReference ref = ref("rejected/app:v1");
+    proxy.failNext("GET", "/v2/rejected/app/manifests/", 1, 400, Map.of());
+
+    assertThatThrownBy(() -> client.pullManifest(ref))
+        .isInstanceOfSatisfying(
+            RegistryException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.REJECTED));
+    assertThat(proxy.count("GET", "/v2/rejected/app/manifests/v1")).isEqualTo(1);
+    assertThat(sleeps).isEmpty();
+  }
+
+  @Test
+  void brokenDownloadResumesWithRangeAndIsVerified() throws IOException {
+    ImageReference ref = ref("resume/app:v1");
+    byte[] content = randomBytes(300_000);
+    BlobSource blob = BlobSource.ofBytes(content);
+    client.pushBlob(ref, blob);
+    proxy.cutNext("GET", "/v2/resume/app/blobs/", 2, 100_000);
+
+    byte[] pulled;
+    try (InputStream in = client.openBlob(ref, blob.digest(), content.length)) {
+      pulled = in.readAllBytes();
+    }
+
+    assertThat(pulled).isEqualTo(content);
+    List<FaultyProxy.Seen> gets =
+        proxy.requests().stream()
+            .filter(s -> s.method().equals("GET") && s.path().startsWith("/v2/resume/app/blobs/"))
+            .toList();
+    assertThat(gets).hasSize(3);
+    assertThat(gets.get(0).range()).isNull();
+    assertThat(gets.get(1).range()).isEqualTo("bytes=100000-");
+    assertThat(gets.get(2).range()).isEqualTo("bytes=200000-");
+  }
+
+  @Test
+  void failedChunkRestartsTheUploadFromANewSession() throws IOException {
+    ImageReference ref = ref("restart/app:v1");
+    byte[] content = randomBytes(200_000);
+    proxy.failNext("PATCH", "/v2/restart/app/blobs/uploads/", 1, 500, Map.of());
+
+    assertThat(client.pushBlob(ref, BlobSource.ofBytes(content)))
+        .isEqualTo(BlobPushOutcome.UPLOADED);
+
+    assertThat(proxy.count("POST", "/v2/restart/app/blobs/uploads/")).isEqualTo(2);
+    try (InputStream in = client.openBlob(ref, Digest.of(content), content.length)) {
+      assertThat(in.readAllBytes()).isEqualTo(content);
+    }
+  }
+
+  @Test
+  void registryStoppedForAWhileIsWaitedFor() throws Exception {
+    ImageReference direct = ImageReference.parse(registry.host() + "/outage/app:v1");
+    RegistryClient patient =
+        RegistryClient.builder()
+            .registry(RegistryConfig.plainHttp(registry.host()))
+            .retryPolicy(new RetryPolicy(8, Duration.ofMillis(200), Duration.ofSeconds(2)))
+            .build();
+    RawManifest pushed = pushImage(patient, direct, randomBytes(100));
+    registry.stopProcess();
+    Thread restarter =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(1500);
+                registry.startProcess();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    restarter.start();
+    try {
+      assertThat(patient.pullManifest(direct)).isEqualTo(pushed);
+    } finally {
+      restarter.join();
+    }
+    assertThat(registry.starts()).isEqualTo(2);
+  }
+}

@@ -1,0 +1,122 @@
+package dev.autoconvert.listener.it;
+
+import dev.autoconvert.contracts.JsonCodec;
+import dev.autoconvert.contracts.PushEvent;
+import dev.autoconvert.contracts.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads {@code registry.push-events} from the offsets it had when opened, so a test sees only what
+ * was published after it started (the dev Kafka is shared; tests also filter by their own unique
+ * repository names).
+ */
+final class PushEventsTopic implements AutoCloseable {
+  private final KafkaConsumer<String, byte[]> consumer;
+
+  private PushEventsTopic(KafkaConsumer<String, byte[]> consumer) {
+    this.consumer = consumer;
+  }
+
+  static PushEventsTopic fromNow(String bootstrapServers) {
+    return open(bootstrapServers, true);
+  }
+
+  /** For a broker of the test's own, where everything in the topic is the test's. */
+  static PushEventsTopic fromBeginning(String bootstrapServers) {
+    return open(bootstrapServers, false);
+  }
+
+  private static PushEventsTopic open(String bootstrapServers, boolean atEnd) {
+    createIfMissing(bootstrapServers);
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(Topics.PUSH_EVENTS, Duration.ofSeconds(30)).stream()
+            .map(info -> new TopicPartition(info.topic(), info.partition()))
+            .toList();
+    consumer.assign(partitions);
+    if (atEnd) {
+      consumer.seekToEnd(partitions);
+    } else {
+      consumer.seekToBeginning(partitions);
+    }
+    partitions.forEach(consumer::position);
+    return new PushEventsTopic(consumer);
+  }
+
+  /** Polls until {@code count} matching records arrived or the timeout passed. */
+  List<ConsumerRecord<String, byte[]>> await(
+      Predicate<PushEvent> matching, int count, Duration timeout) {
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (found.size() < count && System.nanoTime() < deadline) {
+      collect(matching, found);
+    }
+    return found;
+  }
+
+  /** Everything matching that arrives within {@code window}; for asserting that nothing did. */
+  List<ConsumerRecord<String, byte[]>> within(Predicate<PushEvent> matching, Duration window) {
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    long deadline = System.nanoTime() + window.toNanos();
+    while (System.nanoTime() < deadline) {
+      collect(matching, found);
+    }
+    return found;
+  }
+
+  private void collect(Predicate<PushEvent> matching, List<ConsumerRecord<String, byte[]>> found) {
+    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+      if (matching.test(decode(record))) {
+        found.add(record);
+      }
+    }
+  }
+
+  static PushEvent decode(ConsumerRecord<String, byte[]> record) {
+    return JsonCodec.decode(record.value(), PushEvent.class);
+  }
+
+  private static void createIfMissing(String bootstrapServers) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      admin.createTopics(List.of(new NewTopic(Topics.PUSH_EVENTS, 3, (short) 1))).all().get();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create " + Topics.PUSH_EVENTS, e.getCause());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    consumer.close(Duration.ofSeconds(2));
+  }
+}

@@ -1,0 +1,101 @@
+package dev.autoconvert.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A push all the way to its Nydus copy: the running worker pulls the source, converts it, pushes
+ * {@code <tag>-nydus}, and the job ends SUCCEEDED; the worker's own push makes no job.
+ */
+class ConversionEndToEndIntegrationTests {
+
+  /** Three small layers; minutes only when two shared cores are busy with other builds. */
+  private static final Duration CONVERSION_ENDS = Duration.ofMinutes(5);
+
+  private static final Duration NOTHING_MORE = Duration.ofSeconds(3);
+
+  /** Annotation on the last layer of a Nydus image: the bootstrap (NYDUS-FORMAT.md). */
+  private static final String BOOTSTRAP_ANNOTATION = "containerd.io/snapshot/nydus-bootstrap";
+
+  private static final String REPOSITORY =
+      "systest/" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + "-converted";
+
+  private static RunningSystem system;
+  private static String ruleId;
+
+  @TempDir Path workDir;
+
+  @BeforeAll
+  static void rule() throws Exception {
+    system = RunningSystem.fromEnvFile();
+    ruleId = system.createRule(REPOSITORY, "*").path("id").asString();
+  }
+
+  @AfterAll
+  static void deleteRule() throws Exception {
+    system.api("DELETE", "/rules/" + ruleId, null);
+  }
+
+  @Test
+  void pushedImageGetsANydusCopyAndTheCopyMakesNoJob() throws Exception {
+    SampleImages.Pushed pushed = new SampleImages(system, workDir).push(REPOSITORY, "v1");
+
+    JsonNode job =
+        system
+            .awaitConversions(
+                REPOSITORY,
+                CONVERSION_ENDS,
+                "finished conversion",
+                jobs -> !jobs.isEmpty() && isTerminal(jobs.get(0).path("status").asString()))
+            .get(0);
+    assertThat(job.path("status").asString()).as("job %s", job).isEqualTo("SUCCEEDED");
+    assertThat(job.path("sourceDigest").asString()).isEqualTo(pushed.digest());
+    String targetDigest = job.path("targetDigest").asString();
+    assertThat(targetDigest).startsWith("sha256:");
+
+    RunningSystem.Response tagged = system.registryManifest(REPOSITORY, "v1-nydus");
+    assertThat(tagged.status()).as("GET manifest v1-nydus").isEqualTo(200);
+    JsonNode manifest = singlePlatform(tagged.json());
+    JsonNode layers = manifest.path("layers");
+    assertThat(layers.size()).as("layers of %s", manifest).isGreaterThan(1);
+    assertThat(
+            layers
+                .path(layers.size() - 1)
+                .path("annotations")
+                .path(BOOTSTRAP_ANNOTATION)
+                .asString())
+        .as("last layer is the Nydus bootstrap")
+        .isEqualTo("true");
+
+    // the worker's push of v1-nydus comes back as a push event: invariant 5, no job for it
+    system.holdsFor(
+        NOTHING_MORE,
+        REPOSITORY,
+        jobs -> jobs.size() == 1 && "v1".equals(jobs.get(0).path("sourceTag").asString()));
+  }
+
+  private static boolean isTerminal(String status) {
+    return List.of("SUCCEEDED", "FAILED", "SKIPPED", "SUPERSEDED").contains(status);
+  }
+
+  /** The manifest itself, or the first platform's when the copy is an index. */
+  private static JsonNode singlePlatform(JsonNode manifest) throws Exception {
+    if (!manifest.has("manifests")) {
+      return manifest;
+    }
+    String child = manifest.path("manifests").path(0).path("digest").asString();
+    RunningSystem.Response response = system.registryManifest(REPOSITORY, child);
+    assertThat(response.status()).as("GET manifest %s", child).isEqualTo(200);
+    return response.json();
+  }
+}
