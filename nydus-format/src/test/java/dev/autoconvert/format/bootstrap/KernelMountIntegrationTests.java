@@ -38,7 +38,7 @@ class KernelMountIntegrationTests {
     try (KernelMount m = KernelMount.mount(boot, caches, mnt)) {
       assertThat(
               TreeFacts.differences(
-                  TreeFacts.expected(img.entries(), img.contents(), true),
+                  TreeFacts.expected(img.entries(), img::content, true),
                   TreeFacts.actual(m.root(), true)))
           .isEmpty();
       Object ino =

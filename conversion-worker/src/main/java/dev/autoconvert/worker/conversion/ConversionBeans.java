@@ -1,0 +1,50 @@
+package dev.autoconvert.worker.conversion;
+
+import dev.autoconvert.cli.pipeline.Scratch;
+import dev.autoconvert.oci.registry.RegistryClient;
+import dev.autoconvert.oci.registry.RegistryConfig;
+import dev.autoconvert.worker.WorkerProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class ConversionBeans {
+
+  @Bean
+  RegistryClient registryClient(WorkerProperties properties) {
+    List<RegistryConfig> registries =
+        properties.registries().stream()
+            .map(
+                r -> {
+                  RegistryConfig config = new RegistryConfig(r.host(), r.plainHttp(), null);
+                  return r.hasCredentials()
+                      ? config.withCredentials(r.username(), r.password())
+                      : config;
+                })
+            .toList();
+    return RegistryClient.builder().registries(registries).build();
+  }
+
+  /**
+   * This worker's own scratch directory, emptied at start: files left by a killed predecessor are
+   * reclaimed, and workers sharing a scratch root never delete each other's files.
+   */
+  @Bean
+  Scratch scratch(WorkerProperties properties) throws IOException {
+    Path own = properties.scratchDir().resolve(properties.id().replaceAll("[^A-Za-z0-9._-]", "_"));
+    if (Files.exists(own)) {
+      try (Stream<Path> stale = Files.walk(own)) {
+        for (Path p : stale.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    return new Scratch(own, properties.maxScratch().toBytes());
+  }
+}

@@ -1,0 +1,147 @@
+package dev.autoconvert.worker.testing;
+
+import dev.autoconvert.cli.ConverterCli;
+import dev.autoconvert.cli.store.RegistryImageStore;
+import dev.autoconvert.cli.store.StoredManifest;
+import dev.autoconvert.contracts.ConversionOptions;
+import dev.autoconvert.contracts.ConversionRequest;
+import dev.autoconvert.oci.registry.RegistryClient;
+import dev.autoconvert.oci.registry.RegistryConfig;
+import dev.autoconvert.testsupport.registry.LocalRegistry;
+import dev.autoconvert.testsupport.registry.OciLayout;
+import dev.autoconvert.testsupport.registry.TarBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Test images pushed to a {@link LocalRegistry}, requests for them, and checks of the results. */
+public final class ConversionFixture {
+  private final LocalRegistry registry;
+  private final RegistryClient client;
+
+  public ConversionFixture(LocalRegistry registry) {
+    this.registry = registry;
+    RegistryConfig config = RegistryConfig.plainHttp(registry.host());
+    if (registry.username() != null) {
+      config = config.withCredentials(registry.username(), registry.password());
+    }
+    this.client = RegistryClient.builder().registry(config).build();
+  }
+
+  /** A three-layer image: special files, then whiteouts and an opaque directory, then a re-add. */
+  public static List<byte[]> threeLayers(String flavour) {
+    return List.of(
+        new TarBuilder()
+            .directory("etc")
+            .file("etc/motd", "base motd " + flavour + "\n")
+            .file("etc/remove-me", "secret\n")
+            .directory("opt/app/sub")
+            .file("opt/app/old", "old\n")
+            .file("bin/tool", "#!/bin/sh\necho tool\n".getBytes(StandardCharsets.UTF_8), 04755)
+            .hardlink("bin/tool-link", "bin/tool")
+            .symlink("etc/motd-link", "motd")
+            .file("data/blob.bin", pattern(2 * 1024 * 1024 + 123, flavour.hashCode()), 0644)
+            .build(),
+        new TarBuilder()
+            .file("etc/motd", "layer two " + flavour + "\n")
+            .whiteout("etc/remove-me")
+            .opaque("opt/app")
+            .file("opt/app/new", "new\n")
+            .build(),
+        new TarBuilder().file("etc/remove-me", "resurrected " + flavour + "\n").build());
+  }
+
+  public static byte[] pattern(int size, int seed) {
+    byte[] b = new byte[size];
+    for (int i = 0; i < size; i++) {
+      b[i] = (byte) (i * 31 + seed + i / 4096);
+    }
+    return b;
+  }
+
+  /** Pushes an amd64 image of {@code layers} as {@code repository:tag}; returns its digest. */
+  public String push(String repository, String tag, List<byte[]> layers) throws IOException {
+    Path dir = Files.createTempDirectory("fixture-layout");
+    OciLayout layout = OciLayout.create(dir);
+    layout.image("img", "amd64", layers);
+    registry.pushFromLayout(dir, "img", repository + ":" + tag);
+    return digest(repository, tag);
+  }
+
+  /** Pushes an index of one image per architecture; returns the index digest. */
+  public String pushIndex(String repository, String tag, List<String> architectures)
+      throws IOException {
+    Path dir = Files.createTempDirectory("fixture-layout");
+    OciLayout layout = OciLayout.create(dir);
+    List<OciLayout.Image> images = new ArrayList<>();
+    for (String arch : architectures) {
+      images.add(
+          layout.image(
+              arch,
+              List.of(
+                  new TarBuilder()
+                      .file("etc/arch", "fake " + arch + " userland\n")
+                      .file("usr/bin/fake-" + arch, pattern(70_000, arch.hashCode()), 0755)
+                      .build())));
+    }
+    layout.index("multi", images);
+    registry.pushFromLayout(dir, "multi", repository + ":" + tag);
+    return digest(repository, tag);
+  }
+
+  public String digest(String repository, String tag) throws IOException {
+    return store(repository).manifest(tag).digest();
+  }
+
+  public StoredManifest manifest(String repository, String reference) throws IOException {
+    return store(repository).manifest(reference);
+  }
+
+  public RegistryImageStore store(String repository) {
+    return new RegistryImageStore(client, registry.host(), repository);
+  }
+
+  public ConversionRequest request(
+      String repository, String tag, String digest, long sequence, ConversionOptions options) {
+    return new ConversionRequest(
+        UUID.randomUUID(),
+        1,
+        sequence,
+        registry.host(),
+        repository,
+        tag,
+        digest,
+        repository,
+        tag + "-nydus",
+        Instant.now(),
+        options);
+  }
+
+  /** {@code converter-cli check} of {@code repository:tag-nydus} against {@code repository:tag}. */
+  public String check(String repository, String tag, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "check",
+                "--plain-http",
+                "--source",
+                registry.host() + "/" + repository + ":" + tag,
+                "--target",
+                registry.host() + "/" + repository + ":" + tag + "-nydus"));
+    args.addAll(List.of(more));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code =
+        ConverterCli.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(out, true, StandardCharsets.UTF_8));
+    return "exit " + code + "\n" + out.toString(StandardCharsets.UTF_8);
+  }
+}

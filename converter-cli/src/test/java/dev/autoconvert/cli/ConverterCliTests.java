@@ -1,0 +1,165 @@
+package dev.autoconvert.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoconvert.testsupport.registry.Executables;
+import dev.autoconvert.testsupport.registry.OciLayout;
+import dev.autoconvert.testsupport.registry.TarBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line on OCI image layouts, checked by fsck.erofs against the source layers. */
+class ConverterCliTests {
+  @TempDir Path dir;
+  private Path source;
+
+  @BeforeEach
+  void sourceImage() throws IOException {
+    source = dir.resolve("source");
+    OciLayout layout = OciLayout.create(source);
+    byte[] big = new byte[3 * 1024 * 1024 + 17];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) (i * 31 + i / 4096);
+    }
+    layout.image(
+        "v1",
+        "amd64",
+        List.of(
+            new TarBuilder()
+                .directory("etc")
+                .file("etc/motd", "base motd\n")
+                .file("etc/remove-me", "secret\n")
+                .directory("opt/app")
+                .file("opt/app/old", "old\n")
+                .file("bin/tool", "#!/bin/sh\necho tool\n".getBytes(StandardCharsets.UTF_8), 04755)
+                .hardlink("bin/tool-link", "bin/tool")
+                .symlink("etc/motd-link", "motd")
+                .file("data/big.bin", big, 0644)
+                .build(),
+            new TarBuilder()
+                .file("etc/motd", "layer two\n")
+                .whiteout("etc/remove-me")
+                .opaque("opt/app")
+                .file("opt/app/new", "new\n")
+                .build(),
+            new TarBuilder().file("etc/remove-me", "resurrected\n").build()));
+  }
+
+  @Test
+  void convertedLayoutPassesCheckAgainstItsSource() {
+    Executables.assumeOnPath("fsck.erofs");
+    Result convert =
+        run(
+            "convert",
+            "--source",
+            "oci:" + source + ":v1",
+            "--target",
+            "oci:" + dir.resolve("nydus") + ":v1-nydus");
+    assertThat(convert.code).as(convert.text()).isZero();
+    assertThat(convert.out).contains("layer 3/3 converted").contains("@sha256:");
+
+    Result check =
+        run(
+            "check",
+            "--source",
+            "oci:" + source + ":v1",
+            "--target",
+            "oci:" + dir.resolve("nydus") + ":v1-nydus");
+    assertThat(check.code).as(check.text()).isZero();
+    assertThat(check.out).contains("structure ok: 3 Nydus blobs").contains("filesystem ok");
+
+    Result inspect =
+        run(
+            "inspect",
+            "--image",
+            "oci:" + dir.resolve("nydus") + ":v1-nydus",
+            "--tree",
+            "--path",
+            "/data/big.bin");
+    assertThat(inspect.code).as(inspect.text()).isZero();
+    assertThat(inspect.out)
+        .contains("/etc/remove-me")
+        .contains("/data/big.bin: ")
+        .contains("4 chunk(s)");
+  }
+
+  @Test
+  void checkAgainstAnotherSourceFailsWithExitCodeOne() throws IOException {
+    Executables.assumeOnPath("fsck.erofs");
+    OciLayout other = OciLayout.create(dir.resolve("other"));
+    other.image("v1", "amd64", List.of(new TarBuilder().file("etc/motd", "different\n").build()));
+    assertThat(
+            run(
+                    "convert",
+                    "--source",
+                    "oci:" + source + ":v1",
+                    "--target",
+                    "oci:" + dir.resolve("nydus") + ":t")
+                .code)
+        .isZero();
+    Result check =
+        run(
+            "check",
+            "--source",
+            "oci:" + dir.resolve("other") + ":v1",
+            "--target",
+            "oci:" + dir.resolve("nydus") + ":t");
+    assertThat(check.code).as(check.text()).isEqualTo(ConverterCli.CHECK_FAILED);
+    assertThat(check.out).contains("check FAILED");
+  }
+
+  @Test
+  void badUsageExitsTwoAndMissingImageExitsThree() {
+    assertThat(run("convert", "--source", "oci:" + source + ":v1").code)
+        .isEqualTo(ConverterCli.USAGE);
+    assertThat(run("convert", "--bogus").err).contains("unknown option '--bogus'");
+    assertThat(run("convert", "--source", "oci:x", "--target", "oci:y:z").err)
+        .contains("'oci:x' is not oci:DIR:TAG");
+    assertThat(
+            run(
+                    "convert",
+                    "--source",
+                    "oci:" + source + ":v1",
+                    "--target",
+                    "oci:/tmp/x:t",
+                    "--chunk-size",
+                    "1000")
+                .code)
+        .isEqualTo(ConverterCli.USAGE);
+    Result missing =
+        run(
+            "convert",
+            "--source",
+            "oci:" + source + ":nope",
+            "--target",
+            "oci:" + dir.resolve("t") + ":t");
+    assertThat(missing.code).isEqualTo(ConverterCli.ERROR);
+    assertThat(missing.err).contains(":nope");
+  }
+
+  private record Result(int code, String out, String err) {
+    String text() {
+      return out + err;
+    }
+  }
+
+  private static Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        ConverterCli.run(
+            new ArrayList<>(List.of(args)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+}
