@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -19,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param readToken bearer token for reads only (AUTOCONVERT_RULES_READ_TOKEN)
  * @param echoWait how long a push of a tag that an unfinished conversion targets waits for the
  *     worker's status naming the pushed digest, before it is treated as a push by a user
+ * @param reconcile the registries the reconciler lists tags of (invariant 9)
  */
 @Validated
 @ConfigurationProperties("autoconvert.rules")
@@ -27,7 +29,8 @@ public record RulesProperties(
     @NotBlank(message = "must be set (AUTOCONVERT_RULES_READ_TOKEN)") String readToken,
     @DefaultValue @Valid @NotNull Outbox outbox,
     @DefaultValue @Valid @NotNull Metrics metrics,
-    @DefaultValue("10s") @NotNull Duration echoWait) {
+    @DefaultValue("10s") @NotNull Duration echoWait,
+    @DefaultValue @Valid @NotNull Reconcile reconcile) {
 
   /**
    * @param pollInterval how often the relay looks for unsent rows
@@ -44,6 +47,31 @@ public record RulesProperties(
    */
   public record Metrics(@DefaultValue("10s") @NotNull Duration refreshInterval) {}
 
+  /**
+   * @param interval pause between periodic reconciliations of every enabled rule
+   * @param requestTimeout per registry request
+   * @param registries registries the reconciler may list; none configured means no periodic runs
+   */
+  public record Reconcile(
+      @DefaultValue("15m") @NotNull Duration interval,
+      @DefaultValue("30s") @NotNull Duration requestTimeout,
+      @DefaultValue List<@Valid Registry> registries) {}
+
+  /**
+   * How to reach one registry (AUTOCONVERT_RULES_RECONCILE_REGISTRIES_0_HOST and so on).
+   *
+   * @param host host[:port] as push events name it
+   * @param plainHttp whether it speaks plain HTTP (never a fallback from HTTPS)
+   * @param username optional, with password: basic or token authentication
+   */
+  public record Registry(
+      @NotBlank String host, boolean plainHttp, String username, String password) {
+    @Override
+    public String toString() {
+      return "Registry[host=" + host + ", plainHttp=" + plainHttp + ", username=" + username + "]";
+    }
+  }
+
   @AssertTrue(message = "the admin and the read-only token must differ")
   boolean isTokensDistinct() {
     return adminToken == null || !adminToken.equals(readToken);
@@ -57,6 +85,8 @@ public record RulesProperties(
         + metrics
         + ", echoWait="
         + echoWait
+        + ", reconcile="
+        + reconcile
         + "]";
   }
 }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.autoconvert.contracts.JsonCodec;
 import dev.autoconvert.contracts.PushEvent;
 import dev.autoconvert.contracts.Topics;
+import dev.autoconvert.testsupport.registry.LocalRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,9 +59,10 @@ public abstract class IntegrationTestSupport {
       env("AUTOCONVERT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/rules_it");
   static final String PG_USER = env("AUTOCONVERT_TEST_PG_USER", "nydus");
   static final String PG_PASSWORD = env("AUTOCONVERT_TEST_PG_PASSWORD", "nydus");
-  static final String KAFKA = env("AUTOCONVERT_TEST_KAFKA", "127.0.0.1:9092");
+  protected static final String KAFKA = env("AUTOCONVERT_TEST_KAFKA", "127.0.0.1:9092");
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static LocalRegistry registry;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static KafkaProducer<String, byte[]> producer;
   private static KafkaConsumer<String, byte[]> requestConsumer;
@@ -80,6 +84,31 @@ public abstract class IntegrationTestSupport {
     registry.add("autoconvert.rules.outbox.poll-interval", () -> "100ms");
     registry.add("autoconvert.rules.metrics.refresh-interval", () -> "500ms");
     registry.add("autoconvert.rules.echo-wait", () -> "8s");
+    registry.add("autoconvert.rules.reconcile.registries[0].host", () -> registry().host());
+    registry.add("autoconvert.rules.reconcile.registries[0].plain-http", () -> "true");
+  }
+
+  /** A real docker-registry for the whole test JVM, started on first use. */
+  protected static synchronized LocalRegistry registry() {
+    if (registry == null) {
+      try {
+        LocalRegistry started = LocalRegistry.start();
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      try {
+                        started.close();
+                      } catch (IOException e) {
+                        // the JVM is exiting; a leftover temp directory is all that remains
+                      }
+                    }));
+        registry = started;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start docker-registry", e);
+      }
+    }
+    return registry;
   }
 
   static String env(String name, String fallback) {

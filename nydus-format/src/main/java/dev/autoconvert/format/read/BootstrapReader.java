@@ -67,7 +67,11 @@ public final class BootstrapReader {
     need(Superblock.OFFSET, Superblock.SIZE, "EROFS superblock");
     int magic = Superblock.magicAt(buf, Superblock.OFFSET);
     if (magic != Superblock.MAGIC) {
-      throw fail(Superblock.OFFSET, "EROFS magic", hex(Superblock.MAGIC), hex(magic));
+      throw fail(
+          Superblock.OFFSET,
+          "EROFS magic",
+          hex(Superblock.MAGIC & 0xffffffffL),
+          hex(magic & 0xffffffffL));
     }
     sb = Superblock.decode(buf, Superblock.OFFSET);
     checkSuperblock();
@@ -482,27 +486,25 @@ public final class BootstrapReader {
   /** The data of a FLAT_PLAIN or FLAT_INLINE inode: whole blocks at i_u, then the inline tail. */
   private byte[] flatData(Inode inode, String path) throws FormatException {
     long size = inode.raw.size();
-    if (size < 0 || size > Integer.MAX_VALUE) {
-      throw fail(inode.offset, "size of " + path, "a sane length", size);
+    if (size < 0 || size > buf.capacity()) {
+      throw fail(inode.offset, "size of " + path, "at most the bootstrap size", size);
     }
-    byte[] data = new byte[(int) size];
     boolean inline = inode.layout() == ExtendedInode.LAYOUT_FLAT_INLINE;
     long blocked = inline ? size / Bytes.BLOCK_SIZE * Bytes.BLOCK_SIZE : size;
+    long tail = size - blocked;
     long start = inode.raw.iu() * Bytes.BLOCK_SIZE;
-    if (blocked > 0) {
-      need(start, blocked, "data blocks of " + path);
-      buf.get((int) start, data, 0, (int) blocked);
-    }
-    if (inline && size > blocked) {
-      long tail = size - blocked;
-      long at = inode.dataStart();
+    long at = inode.dataStart();
+    need(start, blocked, "data blocks of " + path);
+    if (tail > 0) {
       if (at / Bytes.BLOCK_SIZE != (at + tail - 1) / Bytes.BLOCK_SIZE) {
         throw fail(
             at, "inline data of " + path, "inside one block", tail + " bytes crossing a block");
       }
       need(at, tail, "inline data of " + path);
-      buf.get((int) at, data, (int) blocked, (int) tail);
     }
+    byte[] data = new byte[(int) size];
+    buf.get((int) start, data, 0, (int) blocked);
+    buf.get((int) at, data, (int) blocked, (int) tail);
     return data;
   }
 

@@ -13,11 +13,11 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarUtils;
 import org.apache.commons.compress.archivers.zip.ZipEncoding;
 import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Streams the entries of one image layer (tar, tar+gzip or tar+zstd) without holding it in memory.
@@ -80,11 +80,9 @@ public final class LayerReader implements Closeable {
     String declared = declaredCompression(mediaTypeOrNull);
     try {
       if (startsWith(magic, GZIP_MAGIC)) {
-        InputStream gz =
-            GzipCompressorInputStream.builder()
-                .setInputStream(raw)
-                .setDecompressConcatenated(true)
-                .get();
+        // The JDK's stream (zlib, multi-member) with a large buffer: fewer native calls than
+        // commons-compress's 8 KiB one, which the benchmark showed.
+        InputStream gz = new GZIPInputStream(raw, 1 << 16);
         return new LayerReader(layerName, limits, source, gz, "gzip");
       }
       if (startsWith(magic, ZSTD_MAGIC)) {

@@ -7,6 +7,7 @@ import static dev.autoconvert.format.testing.SyntheticImage.node;
 import static dev.autoconvert.format.testing.SyntheticImage.symlink;
 
 import dev.autoconvert.format.tree.FileType;
+import java.util.List;
 import java.util.Random;
 
 /** The round-trip corpus of issue 3: every entry type and the awkward cases of the format. */
@@ -79,5 +80,49 @@ public final class Corpus {
               .blob(i % 2));
     }
     return img;
+  }
+
+  /**
+   * Four layers exercising the merge: file and directory whiteouts, an opaque directory, whiteouts
+   * in the lowest layer, implied directories, a hardlink group split by an upper layer, a path
+   * deleted then re-added, a file replaced by a directory and back, a metadata-only layer.
+   */
+  public static List<SyntheticImage> layers() {
+    SyntheticImage l1 = new SyntheticImage(CHUNK_SIZE, 1, "l1");
+    l1.add(dir("/").mode(0755))
+        .add(dir("/etc").mode(0751).owner(0, 4).xattr("user.layer", "1"))
+        .add(file("/etc/passwd").content("root:x:0:0::/root:/bin/sh\n"))
+        .add(file("/etc/group").content("root:x:0:\n"))
+        .add(file("/usr/bin/tool").mode(0755).content(data(3 * CHUNK_SIZE + 7, 11)))
+        .add(hardlink("/usr/bin/tool-a", "/usr/bin/tool"))
+        .add(hardlink("/usr/bin/tool-b", "/usr/bin/tool"))
+        .add(dir("/var/lib/data").mode(0700).owner(999, 999))
+        .add(file("/var/lib/data/db").content(data(5000, 12)))
+        .add(dir("/opaque").mode(0750))
+        .add(file("/opaque/lower-a").content("a"))
+        .add(dir("/opaque/lower-dir"))
+        .add(file("/opaque/lower-dir/x"))
+        .add(file("/flip").content("I am a file"))
+        .add(node("/dev/null", FileType.CHAR_DEVICE, 1, 3).mode(0666))
+        .add(file("/.wh.never-there"))
+        .add(file("/etc/.wh..wh..opq"));
+    SyntheticImage l2 = new SyntheticImage(CHUNK_SIZE, 1, "l2");
+    l2.add(file("/etc/.wh.group"))
+        .add(file("/etc/hostname").content("merged\n"))
+        .add(file("/var/.wh.lib"))
+        .add(file("/opaque/.wh..wh..opq"))
+        .add(file("/opaque/upper").content("upper"))
+        .add(dir("/flip").mode(0711))
+        .add(file("/flip/inside").content("inside"))
+        .add(file("/usr/bin/tool").mode(0700).content("replaced"))
+        .add(file("/p/q").content("first life"));
+    SyntheticImage l3 = new SyntheticImage(CHUNK_SIZE, 1, "l3");
+    l3.add(file("/.wh.p")).add(dir("/etc").mode(0755).owner(0, 0).xattr("user.layer", "3"));
+    SyntheticImage l4 = new SyntheticImage(CHUNK_SIZE, 1, "l4");
+    l4.add(dir("/p").mode(0705))
+        .add(file("/p/q").content("second life"))
+        .add(symlink("/flip", "flipped-back"))
+        .add(file("/var/lib/fresh").content("fresh"));
+    return List.of(l1, l2, l3, l4);
   }
 }

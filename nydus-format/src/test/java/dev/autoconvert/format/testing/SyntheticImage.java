@@ -16,8 +16,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,7 +33,7 @@ public final class SyntheticImage {
   private final List<ByteArrayOutputStream> caches = new ArrayList<>();
   private final List<Integer> chunkCounts = new ArrayList<>();
   private final List<Entry> entries = new ArrayList<>();
-  private final Map<String, byte[]> contents = new LinkedHashMap<>();
+  private final Map<String, byte[]> contentByChunks = new HashMap<>();
 
   private final String idSalt;
 
@@ -61,7 +61,7 @@ public final class SyntheticImage {
       byte[] content = b.content == null ? new byte[0] : b.content;
       b.size = content.length;
       b.chunks = chunk(b.blob, content);
-      contents.put(b.path, content);
+      contentByChunks.put(chunkKey(b.chunks), content);
     }
     entries.add(b.build());
     return this;
@@ -86,9 +86,33 @@ public final class SyntheticImage {
     return List.copyOf(entries);
   }
 
-  /** Content of each regular file added with data, by path (hardlink names not included). */
-  public Map<String, byte[]> contents() {
-    return contents;
+  /** Content of a regular file entry, found by its chunks (so it works after a merge too). */
+  public byte[] content(Entry e) {
+    return contentOf(List.of(this)).apply(e);
+  }
+
+  /** Content lookup across several images, e.g. the layers of a merged image. */
+  public static java.util.function.Function<Entry, byte[]> contentOf(List<SyntheticImage> images) {
+    return e -> {
+      if (e.chunks().isEmpty()) {
+        return new byte[0];
+      }
+      for (SyntheticImage img : images) {
+        byte[] c = img.contentByChunks.get(chunkKey(e.chunks()));
+        if (c != null) {
+          return c;
+        }
+      }
+      throw new IllegalArgumentException("no content known for the chunks of " + e.path());
+    };
+  }
+
+  private static String chunkKey(List<Chunk> chunks) {
+    StringBuilder key = new StringBuilder();
+    for (Chunk c : chunks) {
+      key.append(HexFormat.of().formatHex(c.digest())).append(c.uncompressedSize()).append(';');
+    }
+    return key.toString();
   }
 
   /** Blob table in blob order; ids are sha256 of the cache plus its index, so never equal. */

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -43,7 +44,7 @@ public final class TreeFacts {
    * (they depend on the filesystem).
    */
   public static Map<String, Facts> expected(
-      List<Entry> entries, Map<String, byte[]> contents, boolean withXattrs) {
+      List<Entry> entries, Function<Entry, byte[]> contents, boolean withXattrs) {
     Map<String, Entry> byPath = new TreeMap<>();
     for (Entry e : entries) {
       byPath.put(e.path(), e);
@@ -69,7 +70,7 @@ public final class TreeFacts {
       boolean dir = inode.type() == FileType.DIRECTORY;
       boolean device =
           inode.type() == FileType.CHAR_DEVICE || inode.type() == FileType.BLOCK_DEVICE;
-      byte[] content = contents.get(inode.path());
+      byte[] content = inode.type() == FileType.REGULAR ? contents.apply(inode) : null;
       Map<String, String> xattrs = new TreeMap<>();
       inode.xattrs().forEach((k, v) -> xattrs.put(k, HexFormat.of().formatHex(v)));
       out.put(
@@ -187,6 +188,24 @@ public final class TreeFacts {
             .put(
                 unescape(line.substring(0, eq)),
                 value.startsWith("0x") ? value.substring(2) : value);
+      }
+    }
+    return out;
+  }
+
+  /** All xattrs of one path (not following symlinks), values in hex. */
+  public static Map<String, String> xattrsOf(Path p) throws IOException, InterruptedException {
+    Tools.Result r =
+        Tools.run(
+            List.of(
+                "getfattr", "-h", "-d", "-m", "-", "-e", "hex", "--absolute-names", p.toString()));
+    Map<String, String> out = new TreeMap<>();
+    for (String line : r.stdout().split("\n")) {
+      int eq = line.indexOf('=');
+      if (!line.startsWith("#") && eq > 0) {
+        String value = line.substring(eq + 1);
+        out.put(
+            unescape(line.substring(0, eq)), value.startsWith("0x") ? value.substring(2) : value);
       }
     }
     return out;

@@ -114,6 +114,21 @@ class AuthIntegrationTests {
     }
 
     @Test
+    void mountAsksForPullOnTheSourceRepository() throws IOException {
+      RegistryClient client = client(registry, USER, PASSWORD);
+      BlobSource blob = BlobSource.ofBytes(randomBytes(3000));
+      client.pushBlob(ImageReference.parse(registry.host() + "/mount/from:v1"), blob);
+
+      BlobPushOutcome outcome =
+          client.pushBlob(
+              ImageReference.parse(registry.host() + "/mount/into:v1"), blob, "mount/from");
+
+      assertThat(outcome).isEqualTo(BlobPushOutcome.MOUNTED);
+      assertThat(registry.tokenServer().requestedScopes())
+          .containsSubsequence("repository:mount/from:pull", "repository:mount/into:pull,push");
+    }
+
+    @Test
     void expiredTokenIsReplacedBeforeUse() throws IOException {
       TokenServer tokens = registry.tokenServer();
       tokens.expiresIn(120);

@@ -37,6 +37,9 @@ public class PushEventPublisher {
     this.template = template;
     this.ackTimeout = properties.kafkaAckTimeout();
     checkProducerConfig(producerFactory.getConfigurationProperties(), ackTimeout);
+    // Creating the (shared) producer validates its configuration without touching the network,
+    // so that a bad setting fails the start instead of turning every webhook into a 503.
+    producerFactory.createProducer().close();
   }
 
   /**

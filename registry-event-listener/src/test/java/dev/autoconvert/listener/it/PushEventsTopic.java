@@ -33,6 +33,15 @@ final class PushEventsTopic implements AutoCloseable {
   }
 
   static PushEventsTopic fromNow(String bootstrapServers) {
+    return open(bootstrapServers, true);
+  }
+
+  /** For a broker of the test's own, where everything in the topic is the test's. */
+  static PushEventsTopic fromBeginning(String bootstrapServers) {
+    return open(bootstrapServers, false);
+  }
+
+  private static PushEventsTopic open(String bootstrapServers, boolean atEnd) {
     createIfMissing(bootstrapServers);
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
@@ -50,7 +59,11 @@ final class PushEventsTopic implements AutoCloseable {
             .map(info -> new TopicPartition(info.topic(), info.partition()))
             .toList();
     consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
+    if (atEnd) {
+      consumer.seekToEnd(partitions);
+    } else {
+      consumer.seekToBeginning(partitions);
+    }
     partitions.forEach(consumer::position);
     return new PushEventsTopic(consumer);
   }

@@ -84,6 +84,27 @@ public class Jobs {
     return job;
   }
 
+  /**
+   * The state of the newest conversion of exactly this source content into this target, ignoring
+   * SUPERSEDED ones (a newer push won; they say nothing about this content).
+   */
+  public Optional<JobStatus> latestConversion(
+      String registry,
+      String sourceRepository,
+      String sourceTag,
+      String sourceDigest,
+      String targetRepository,
+      String targetTag) {
+    return jdbc.sql(
+            "SELECT status FROM conversion_jobs WHERE registry = ? AND source_repository = ?"
+                + " AND source_tag = ? AND source_digest = ? AND target_repository = ?"
+                + " AND target_tag = ? AND status <> 'SUPERSEDED' ORDER BY created_at DESC LIMIT 1")
+        .params(registry, sourceRepository, sourceTag, sourceDigest, targetRepository, targetTag)
+        .query(String.class)
+        .optional()
+        .map(JobStatus::valueOf);
+  }
+
   /** Marks jobs QUEUED once the relay's requests were acknowledged; later states stay. */
   @Transactional(propagation = Propagation.MANDATORY)
   public void markQueued(Collection<UUID> jobIds) {

@@ -29,9 +29,13 @@ public record RuleMatcher(
   /** Whether a push matches; a null {@code pushRegistry} (dry run without one) skips that check. */
   public boolean matches(String pushRegistry, String repositoryName, String tagName) {
     return (registry == null || pushRegistry == null || registry.equalsIgnoreCase(pushRegistry))
-        && namespace.matches(namespaceOf(repositoryName))
-        && repository.matches(repositoryName)
+        && matchesRepository(repositoryName)
         && tag.matches(tagName);
+  }
+
+  /** Whether a repository's name and namespace match, whatever the tag (catalog filtering). */
+  public boolean matchesRepository(String repositoryName) {
+    return namespace.matches(namespaceOf(repositoryName)) && repository.matches(repositoryName);
   }
 
   static String namespaceOf(String repository) {

@@ -40,6 +40,11 @@ public class RuleCatalog {
   }
 
   @Transactional(readOnly = true)
+  public List<Rule> enabled() {
+    return rules.findByEnabledTrue();
+  }
+
+  @Transactional(readOnly = true)
   public Optional<Rule> find(UUID id) {
     return rules.findById(id);
   }

@@ -1,0 +1,334 @@
+package dev.autoconvert.bench;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import dev.autoconvert.format.Compressor;
+import dev.autoconvert.format.Digester;
+import dev.autoconvert.format.convert.ConvertedLayer;
+import dev.autoconvert.format.convert.LayerConverter;
+import dev.autoconvert.format.convert.LayerOptions;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Converts realistic gzip layers and prints, from one run, the converter's throughput against a
+ * reference pipeline in the same JVM (gunzip, zstd level 3 in 1 MiB chunks, sha256: the least work
+ * any converter does), single- and two-threaded, for both digesters; then checks that a large layer
+ * converts under -Xmx256m in a child JVM.
+ *
+ * <pre>
+ * mvn -q -pl bench -am package -DskipTests
+ * java -jar bench/target/bench.jar [debian-rootfs-dir | layer.tar | layer.tar.gz] [--flat-gib N]
+ * </pre>
+ *
+ * The Debian input comes from the argument or BENCH_DEBIAN_ROOTFS (a debootstrap --variant=minbase
+ * directory); without one, only the generated layer is measured.
+ */
+public final class LayerBench {
+  private static final int ROUNDS = 5;
+  private static final int MIB = 1 << 20;
+
+  private LayerBench() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 2 && args[0].equals("--flat-memory-child")) {
+      flatMemoryChild(Long.parseLong(args[1]));
+      return;
+    }
+    String source = System.getenv("BENCH_DEBIAN_ROOTFS");
+    long flatBytes = 2L << 30;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--flat-gib")) {
+        flatBytes = (long) (Double.parseDouble(args[++i]) * (1L << 30));
+      } else {
+        source = args[i];
+      }
+    }
+    Path work = Files.createTempDirectory("layer-bench");
+    try {
+      List<Path> layers = new ArrayList<>();
+      Path generated = work.resolve("generated-small-files.tar.gz");
+      try (OutputStream out = gzipFile(generated)) {
+        new SyntheticLayer(42).writeSmallFilesTree(out, 8_000);
+      }
+      layers.add(generated);
+      if (source != null) {
+        layers.add(debianLayer(Path.of(source), work));
+      }
+      System.out.printf(
+          "cpus=%d  java=%s  max heap=%d MiB  rounds=%d (best of)%n",
+          Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.version"),
+          Runtime.getRuntime().maxMemory() / MIB,
+          ROUNDS);
+      for (Path layer : layers) {
+        measure(layer);
+      }
+      flatMemory(flatBytes);
+    } finally {
+      try (Stream<Path> files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static OutputStream gzipFile(Path path) throws IOException {
+    return new GZIPOutputStream(
+        new BufferedOutputStream(Files.newOutputStream(path), MIB), 1 << 16);
+  }
+
+  /** A rootfs directory is packed with GNU tar like RECIPES.md §4 (d); a tar is gzipped. */
+  private static Path debianLayer(Path source, Path work) throws Exception {
+    Path layer = work.resolve("debian-minbase.tar.gz");
+    if (Files.isDirectory(source)) {
+      Path tar = work.resolve("debian.tar");
+      Process p =
+          new ProcessBuilder(
+                  "tar",
+                  "--format=pax",
+                  "--xattrs",
+                  "--numeric-owner",
+                  "--sort=name",
+                  "--exclude=./dev/*",
+                  "--exclude=./proc/*",
+                  "--exclude=./sys/*",
+                  "--exclude=./var/cache/apt/archives/*.deb",
+                  "--exclude=./var/lib/apt/lists/*",
+                  "-C",
+                  source.toString(),
+                  "-cf",
+                  tar.toString(),
+                  ".")
+              .inheritIO()
+              .start();
+      if (p.waitFor() != 0) {
+        throw new IOException("tar of " + source + " failed");
+      }
+      source = tar;
+    }
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(source), MIB)) {
+      byte[] magic = in.readNBytes(2);
+      if (magic.length == 2 && magic[0] == 0x1f && magic[1] == (byte) 0x8b) {
+        return source;
+      }
+    }
+    try (InputStream in = Files.newInputStream(source);
+        OutputStream out = gzipFile(layer)) {
+      in.transferTo(out);
+    }
+    return layer;
+  }
+
+  /**
+   * One timed run. {@code cpuSeconds} is the calling thread's CPU time for single-threaded
+   * pipelines and the whole process's CPU time otherwise: on a shared, oversubscribed machine the
+   * CPU-time rate measures the work, the wall-clock rate the speed actually seen.
+   */
+  private record Result(
+      String name, double seconds, double cpuSeconds, long uncompressed, long peakHeap) {
+    double mbPerSecond() {
+      return uncompressed / seconds / 1e6;
+    }
+
+    double mbPerCpuSecond() {
+      return uncompressed / cpuSeconds / 1e6;
+    }
+  }
+
+  private static void measure(Path layer) throws Exception {
+    LayerOptions blake3 = new LayerOptions(Compressor.ZSTD, MIB, Digester.BLAKE3, List.of("/"));
+    LayerOptions sha256 = new LayerOptions(Compressor.ZSTD, MIB, Digester.SHA256, List.of("/"));
+    List<String> names =
+        List.of(
+            "reference (gunzip > zstd 1 MiB > sha256)",
+            "converter 1 thread, blake3",
+            "converter 1 thread, sha256",
+            "converter 2 threads, blake3",
+            "converter 2 threads, sha256");
+    Result[] best = new Result[names.size()];
+    Result[] bestCpu = new Result[names.size()];
+    ConvertedLayer sample = convert(layer, blake3);
+    reference(layer);
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    for (int round = 0; round < ROUNDS; round++) {
+      for (int i = 0; i < names.size(); i++) {
+        boolean parallel = i >= 3;
+        resetPeaks();
+        long cpu0 = parallel ? os.getProcessCpuTime() : threads.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        long size =
+            switch (i) {
+              case 0 -> reference(layer);
+              case 1 -> convert(layer, blake3).uncompressedTarSize();
+              case 2 -> convert(layer, sha256).uncompressedTarSize();
+              case 3 -> convert(layer, blake3.withThreads(2)).uncompressedTarSize();
+              default -> convert(layer, sha256.withThreads(2)).uncompressedTarSize();
+            };
+        double wall = (System.nanoTime() - t0) / 1e9;
+        long cpu1 = parallel ? os.getProcessCpuTime() : threads.getCurrentThreadCpuTime();
+        Result r = new Result(names.get(i), wall, (cpu1 - cpu0) / 1e9, size, peakHeap());
+        if (best[i] == null || r.seconds() < best[i].seconds()) {
+          best[i] = r;
+        }
+        if (bestCpu[i] == null || r.cpuSeconds() < bestCpu[i].cpuSeconds()) {
+          bestCpu[i] = r;
+        }
+      }
+    }
+    System.out.printf(
+        "%n%s: %.1f MB uncompressed tar, %.1f MB gzip, %d entries, blob %.1f MB (load avg %.1f)%n",
+        layer.getFileName(),
+        sample.uncompressedTarSize() / 1e6,
+        Files.size(layer) / 1e6,
+        sample.tree().entries().size(),
+        sample.blobSize() / 1e6,
+        os.getSystemLoadAverage());
+    System.out.printf(
+        "  %-42s %8s %7s %9s %7s %10s%n",
+        "pipeline", "wall MB/s", "vs ref", "CPU MB/s", "vs ref", "peak heap");
+    for (int i = 0; i < best.length; i++) {
+      System.out.printf(
+          "  %-42s %8.1f %7.2f %9.1f %7s %7d MiB%n",
+          best[i].name(),
+          best[i].mbPerSecond(),
+          best[i].mbPerSecond() / best[0].mbPerSecond(),
+          bestCpu[i].mbPerCpuSecond(),
+          i >= 3
+              ? "-"
+              : String.format("%.2f", bestCpu[i].mbPerCpuSecond() / bestCpu[0].mbPerCpuSecond()),
+          best[i].peakHeap() / MIB);
+    }
+    System.out.printf(
+        "  2 threads vs 1 thread (wall): blake3 %.2fx, sha256 %.2fx%n",
+        best[3].mbPerSecond() / best[1].mbPerSecond(),
+        best[4].mbPerSecond() / best[2].mbPerSecond());
+  }
+
+  private static ConvertedLayer convert(Path layer, LayerOptions options) throws IOException {
+    try (InputStream in = Files.newInputStream(layer)) {
+      return LayerConverter.convert(
+          in, null, layer.getFileName().toString(), OutputStream.nullOutputStream(), options);
+    }
+  }
+
+  /** gunzip, zstd level 3 per 1 MiB, sha256 of the uncompressed bytes; returns their count. */
+  private static long reference(Path layer) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    byte[] buf = new byte[MIB];
+    byte[] dst = new byte[(int) Zstd.compressBound(MIB)];
+    long total = 0;
+    try (ZstdCompressCtx zstd = new ZstdCompressCtx();
+        InputStream in =
+            new GZIPInputStream(
+                new BufferedInputStream(Files.newInputStream(layer), 1 << 16), 1 << 16)) {
+      zstd.setLevel(3);
+      for (int n; (n = in.readNBytes(buf, 0, MIB)) > 0; ) {
+        zstd.compressByteArray(dst, 0, dst.length, buf, 0, n);
+        sha.update(buf, 0, n);
+        total += n;
+      }
+    }
+    sha.digest();
+    return total;
+  }
+
+  /** Runs the large-layer conversion in a child JVM limited to 256 MiB of heap. */
+  private static void flatMemory(long bytes) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                LayerBench.class.getName(),
+                "--flat-memory-child",
+                Long.toString(bytes))
+            .inheritIO()
+            .start();
+    int rc = p.waitFor();
+    System.out.println(
+        rc == 0 ? "flat-memory check: PASSED" : "flat-memory check: FAILED (exit " + rc + ")");
+    if (rc != 0) {
+      System.exit(rc);
+    }
+  }
+
+  private static void flatMemoryChild(long bytes) throws Exception {
+    PipedInputStream in = new PipedInputStream(MIB);
+    PipedOutputStream out = new PipedOutputStream(in);
+    Thread producer =
+        new Thread(
+            () -> {
+              try (OutputStream o = out) {
+                new SyntheticLayer(7).writeLargeLayer(o, bytes);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            },
+            "tar-generator");
+    producer.setDaemon(true);
+    producer.start();
+    resetPeaks();
+    long t0 = System.nanoTime();
+    ConvertedLayer c =
+        LayerConverter.convert(
+            in,
+            null,
+            "generated-large",
+            OutputStream.nullOutputStream(),
+            new LayerOptions(Compressor.ZSTD, MIB, Digester.BLAKE3, List.of("/")).withThreads(2));
+    double s = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(
+        "%nflat memory: %.2f GiB tar streamed through the converter under -Xmx%d MiB: "
+            + "%.1f s, %.1f MB/s, %d chunks, peak heap %d MiB%n",
+        c.uncompressedTarSize() / (double) (1L << 30),
+        Runtime.getRuntime().maxMemory() / MIB,
+        s,
+        c.uncompressedTarSize() / s / 1e6,
+        c.tree().blob().chunkCount(),
+        peakHeap() / MIB);
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  /**
+   * Sum of the heap pools' peak usage since the last reset (includes not-yet-collected garbage).
+   */
+  private static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+}

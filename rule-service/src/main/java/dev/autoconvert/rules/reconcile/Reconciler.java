@@ -1,0 +1,243 @@
+package dev.autoconvert.rules.reconcile;
+
+import dev.autoconvert.contracts.JobStatus;
+import dev.autoconvert.oci.ImageReference;
+import dev.autoconvert.oci.RegistryException;
+import dev.autoconvert.oci.manifest.Descriptor;
+import dev.autoconvert.oci.registry.RegistryClient;
+import dev.autoconvert.oci.registry.RegistryConfig;
+import dev.autoconvert.rules.RulesProperties;
+import dev.autoconvert.rules.job.ConversionJob;
+import dev.autoconvert.rules.job.JobSpec;
+import dev.autoconvert.rules.job.Jobs;
+import dev.autoconvert.rules.job.ProducedDigests;
+import dev.autoconvert.rules.job.Trigger;
+import dev.autoconvert.rules.matching.PatternSyntax;
+import dev.autoconvert.rules.matching.RuleMatcher;
+import dev.autoconvert.rules.rule.Rule;
+import dev.autoconvert.rules.rule.RuleCatalog;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Invariant 9: registries keep undelivered notifications in memory only, so a push event can be
+ * lost. The reconciler lists the tags a rule matches and opens a job for every tag whose Nydus copy
+ * is missing or was made from other content, unless a conversion of that content is running or
+ * failed (a failure waits for an operator's retry rather than repeating every period). The same run
+ * backfills a new rule.
+ */
+@Service
+public class Reconciler {
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+  private final RuleCatalog rules;
+  private final Jobs jobs;
+  private final ProducedDigests produced;
+  private final TransactionTemplate tx;
+  private final RegistryClient registries;
+  private final List<String> configured;
+
+  Reconciler(
+      RuleCatalog rules,
+      Jobs jobs,
+      ProducedDigests produced,
+      TransactionTemplate tx,
+      RulesProperties properties) {
+    this.rules = rules;
+    this.jobs = jobs;
+    this.produced = produced;
+    this.tx = tx;
+    RulesProperties.Reconcile config = properties.reconcile();
+    RegistryClient.Builder client =
+        RegistryClient.builder().requestTimeout(config.requestTimeout());
+    for (RulesProperties.Registry registry : config.registries()) {
+      RegistryConfig registryConfig =
+          new RegistryConfig(registry.host(), registry.plainHttp(), null);
+      client.registry(
+          registry.username() == null
+              ? registryConfig
+              : registryConfig.withCredentials(registry.username(), registry.password()));
+    }
+    this.registries = client.build();
+    this.configured = config.registries().stream().map(RulesProperties.Registry::host).toList();
+  }
+
+  /** What one reconciliation found and did. */
+  public record Report(
+      UUID ruleId,
+      String rule,
+      int repositories,
+      int tagsMatched,
+      int upToDate,
+      int inProgress,
+      int awaitingRetry,
+      int ownOutput,
+      List<Opened> opened,
+      List<String> errors) {}
+
+  /** A job the reconciler opened. */
+  public record Opened(
+      UUID jobId,
+      String registry,
+      String repository,
+      String tag,
+      String targetTag,
+      JobStatus status) {}
+
+  @Scheduled(
+      fixedDelayString = "${autoconvert.rules.reconcile.interval:15m}",
+      initialDelayString = "${autoconvert.rules.reconcile.interval:15m}")
+  void reconcileEnabledRules() {
+    if (configured.isEmpty()) {
+      return;
+    }
+    for (Rule rule : rules.enabled()) {
+      Report report = reconcile(rule);
+      if (!report.opened().isEmpty() || !report.errors().isEmpty()) {
+        log.info(
+            "reconciled rule '{}': {} tags, {} jobs opened, errors {}",
+            rule.getName(),
+            report.tagsMatched(),
+            report.opened().size(),
+            report.errors());
+      }
+    }
+  }
+
+  public Report reconcile(Rule rule) {
+    Tally tally = new Tally();
+    RuleMatcher matcher = rule.matcher();
+    List<String> hosts = rule.getRegistry() == null ? configured : List.of(rule.getRegistry());
+    if (hosts.isEmpty()) {
+      tally.errors.add(
+          "no registry to reconcile: configure autoconvert.rules.reconcile.registries");
+    }
+    for (String host : hosts) {
+      if (!configured.contains(host)) {
+        tally.errors.add(
+            "registry " + host + " is not configured in autoconvert.rules.reconcile.registries");
+        continue;
+      }
+      try {
+        for (String repository : repositories(rule, matcher, host)) {
+          tally.repositories++;
+          reconcileRepository(rule, matcher, host, repository, tally);
+        }
+      } catch (RegistryException | IllegalArgumentException e) {
+        tally.errors.add(e.getMessage());
+      }
+    }
+    return new Report(
+        rule.getId(),
+        rule.getName(),
+        tally.repositories,
+        tally.tagsMatched,
+        tally.upToDate,
+        tally.inProgress,
+        tally.awaitingRetry,
+        tally.ownOutput,
+        List.copyOf(tally.opened),
+        List.copyOf(tally.errors));
+  }
+
+  private static final class Tally {
+    int repositories;
+    int tagsMatched;
+    int upToDate;
+    int inProgress;
+    int awaitingRetry;
+    int ownOutput;
+    final List<Opened> opened = new ArrayList<>();
+    final List<String> errors = new ArrayList<>();
+  }
+
+  /** An exact glob names its one repository; anything else needs the catalog. */
+  private List<String> repositories(Rule rule, RuleMatcher matcher, String host)
+      throws RegistryException {
+    String pattern = rule.getRepositoryPattern();
+    if (pattern != null
+        && rule.getPatternSyntax() == PatternSyntax.GLOB
+        && pattern.chars().noneMatch(c -> "*?{}\\".indexOf(c) >= 0)) {
+      return List.of(pattern);
+    }
+    return registries.listRepositories(host).stream()
+        .filter(repository -> matcher.matchesRepository(repository))
+        .toList();
+  }
+
+  private void reconcileRepository(
+      Rule rule, RuleMatcher matcher, String host, String repository, Tally tally)
+      throws RegistryException {
+    ImageReference any = ImageReference.of(host, repository, "latest");
+    Map<String, String> digests = new LinkedHashMap<>();
+    for (String tag : registries.listTags(any)) {
+      if (matcher.matches(host, repository, tag)) {
+        registries
+            .checkManifest(any.withTag(tag))
+            .ifPresent(manifest -> digests.put(tag, manifest.digest().toString()));
+      }
+    }
+    String targetRepository = rule.targetRepositoryFor(repository);
+    for (Map.Entry<String, String> tagged : digests.entrySet()) {
+      String tag = tagged.getKey();
+      String digest = tagged.getValue();
+      tally.tagsMatched++;
+      if (produced.isOurs(host, digest)) {
+        tally.ownOutput++;
+        continue;
+      }
+      String targetTag = tag + rule.getTagSuffix();
+      Optional<JobStatus> latest =
+          jobs.latestConversion(host, repository, tag, digest, targetRepository, targetTag);
+      if (latest.isPresent() && !latest.get().terminal()) {
+        tally.inProgress++;
+        continue;
+      }
+      if (latest.isPresent()
+          && (latest.get() == JobStatus.FAILED || latest.get() == JobStatus.SKIPPED)) {
+        tally.awaitingRetry++;
+        continue;
+      }
+      if (latest.isPresent() && targetExists(host, targetRepository, targetTag)) {
+        tally.upToDate++; // SUCCEEDED for this very content, and the copy is still there
+        continue;
+      }
+      ConversionJob job =
+          tx.execute(
+              status ->
+                  jobs.open(
+                      new JobSpec(
+                          rule.getId(),
+                          Trigger.RECONCILE,
+                          null,
+                          null,
+                          jobs.nextSequence(),
+                          host,
+                          repository,
+                          tag,
+                          digest,
+                          targetRepository,
+                          rule.getTagSuffix(),
+                          rule.getOptions(),
+                          null)));
+      tally.opened.add(
+          new Opened(job.getId(), host, repository, tag, job.getTargetTag(), job.getStatus()));
+    }
+  }
+
+  private boolean targetExists(String host, String repository, String tag)
+      throws RegistryException {
+    Optional<Descriptor> target =
+        registries.checkManifest(ImageReference.of(host, repository, tag));
+    return target.isPresent();
+  }
+}

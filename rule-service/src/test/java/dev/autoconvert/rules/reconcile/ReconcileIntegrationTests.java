@@ -1,0 +1,151 @@
+package dev.autoconvert.rules.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoconvert.contracts.ConversionRequest;
+import dev.autoconvert.contracts.ConversionStatus;
+import dev.autoconvert.contracts.JobStatus;
+import dev.autoconvert.contracts.JsonCodec;
+import dev.autoconvert.contracts.Topics;
+import dev.autoconvert.rules.IntegrationTestSupport;
+import dev.autoconvert.testsupport.registry.LocalRegistry;
+import dev.autoconvert.testsupport.registry.OciLayout;
+import dev.autoconvert.testsupport.registry.TarBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Invariant 9 against a real docker-registry: images pushed while no event reached the service
+ * (here: a registry without notifications) are found by listing tags, and converted once.
+ */
+class ReconcileIntegrationTests extends IntegrationTestSupport {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+
+  private static byte[] layer(String content) {
+    return new TarBuilder().file("etc/content", content + RUN).build();
+  }
+
+  private JsonNode reconcile(String ruleId) throws Exception {
+    Reply reply = post("/api/v1/rules/" + ruleId + "/reconcile", null);
+    assertThat(reply.status()).as(reply.raw().body()).isEqualTo(200);
+    assertThat(reply.body().get("errors")).isEmpty();
+    return reply.body();
+  }
+
+  @Test
+  void tagsWhosePushEventsWereLostAreConvertedOnce() throws Exception {
+    LocalRegistry registry = registry();
+    OciLayout layout = OciLayout.create(dir.resolve("layout"));
+    OciLayout.Image v1 = layout.image("v1", "amd64", List.of(layer("one")));
+    layout.image("v2", "amd64", List.of(layer("two")));
+    OciLayout.Image converted = layout.image("converted", "amd64", List.of(layer("nydus")));
+    String repository = "recon-" + RUN + "/app";
+    registry.pushFromLayout(layout.path(), "v1", repository + ":v1");
+    registry.pushFromLayout(layout.path(), "v2", repository + ":v2");
+    registry.pushFromLayout(layout.path(), "v1", repository + ":latest");
+    // the rule comes after the pushes: backfilling it is the reconciler's job
+    String ruleId =
+        createRule(
+            Map.of(
+                "name",
+                repository,
+                "registry",
+                registry.host(),
+                "repositoryPattern",
+                repository,
+                "tagPattern",
+                "v*"));
+
+    JsonNode first = reconcile(ruleId);
+    assertThat(first.get("tagsMatched").asInt()).isEqualTo(2);
+    assertThat(first.get("opened").valueStream().map(o -> o.get("tag").asString()))
+        .containsExactlyInAnyOrder("v1", "v2");
+    List<ConsumerRecord<String, byte[]>> sent =
+        requests((registry.host() + "/" + repository + ":v1-nydus")::equals, 1, WAIT);
+    assertThat(sent).hasSize(1);
+    ConversionRequest request = JsonCodec.decode(sent.get(0).value(), ConversionRequest.class);
+    assertThat(request.sourceDigest()).isEqualTo(v1.manifest().digest());
+
+    JsonNode again = reconcile(ruleId);
+    assertThat(again.get("opened")).isEmpty();
+    assertThat(again.get("inProgress").asInt()).isEqualTo(2);
+
+    // a worker converts v1: pushes v1-nydus and reports its digest
+    UUID v1Job = UUID.fromString(request.jobId().toString());
+    registry.pushFromLayout(layout.path(), "converted", repository + ":v1-nydus");
+    send(
+        Topics.CONVERSION_STATUS,
+        v1Job.toString(),
+        new ConversionStatus(
+            v1Job,
+            1,
+            JobStatus.SUCCEEDED,
+            "worker-it",
+            Instant.now(),
+            null,
+            null,
+            converted.manifest().digest(),
+            null,
+            null));
+    String status =
+        await(
+            () -> {
+              try {
+                return get("/api/v1/conversions/" + v1Job).body().get("status").asString();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            "SUCCEEDED"::equals,
+            WAIT);
+    assertThat(status).isEqualTo("SUCCEEDED");
+
+    JsonNode third = reconcile(ruleId);
+    assertThat(third.get("tagsMatched").asInt()).isEqualTo(3);
+    assertThat(third.get("upToDate").asInt()).isEqualTo(1);
+    assertThat(third.get("inProgress").asInt()).isEqualTo(1);
+    assertThat(third.get("ownOutput").asInt()).as("v1-nydus is our own output").isEqualTo(1);
+    assertThat(third.get("opened")).isEmpty();
+  }
+
+  @Test
+  void globRuleFindsItsRepositoriesInTheCatalog() throws Exception {
+    LocalRegistry registry = registry();
+    OciLayout layout = OciLayout.create(dir.resolve("layout"));
+    layout.image("v1", "amd64", List.of(layer("catalog")));
+    String namespace = "recon2-" + RUN;
+    registry.pushFromLayout(layout.path(), "v1", namespace + "/api:v1");
+    registry.pushFromLayout(layout.path(), "v1", namespace + "/web:v1");
+    registry.pushFromLayout(layout.path(), "v1", "other-" + RUN + "/web:v1");
+    String ruleId =
+        createRule(Map.of("name", namespace, "namespacePattern", namespace, "tagPattern", "v1"));
+
+    JsonNode report = reconcile(ruleId);
+    assertThat(report.get("repositories").asInt()).isEqualTo(2);
+    assertThat(report.get("opened").valueStream().map(o -> o.get("repository").asString()))
+        .containsExactlyInAnyOrder(namespace + "/api", namespace + "/web");
+  }
+
+  @Test
+  void ruleForAnUnconfiguredRegistryReportsIt() throws Exception {
+    String ruleId =
+        createRule(
+            Map.of(
+                "name", "recon3-" + RUN, "registry", "elsewhere.example:5000", "tagPattern", "v1"));
+    Reply reply = post("/api/v1/rules/" + ruleId + "/reconcile", null);
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.body().get("errors").get(0).asString())
+        .contains("elsewhere.example:5000")
+        .contains("not configured");
+  }
+}
