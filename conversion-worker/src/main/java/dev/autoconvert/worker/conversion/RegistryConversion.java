@@ -100,19 +100,22 @@ class RegistryConversion implements ImageConversion {
       long pushStart = System.nanoTime();
       target.pushManifest(request.targetTag(), nydus);
       long tagMillis = (System.nanoTime() - pushStart) / 1_000_000;
+      Map<String, Long> phases = new LinkedHashMap<>();
+      phases.put("pull", result.pullMillis());
+      phases.put("convert", result.convertMillis());
+      phases.put("push", result.pushMillis() + tagMillis);
       log.info(
-          "job {}: {}/{}:{} -> {} ({} converted, {} from cache)",
+          "job {}: {}/{}:{} -> {} ({} converted, {} from cache, {} -> {} bytes, ms {})",
           request.jobId(),
           request.registry(),
           request.targetRepository(),
           request.targetTag(),
           nydus.digest(),
           result.layersConverted(),
-          result.layersFromCache());
-      Map<String, Long> phases = new LinkedHashMap<>();
-      phases.put("pull", result.pullMillis());
-      phases.put("convert", result.convertMillis());
-      phases.put("push", result.pushMillis() + tagMillis);
+          result.layersFromCache(),
+          result.sourceBytes(),
+          result.targetBytes(),
+          phases);
       return new Outcome.Succeeded(
           nydus.digest(),
           new ConversionStatus.Result(
