@@ -129,4 +129,25 @@ class KernelMountIntegrationTests {
       assertThat(mnt.resolve("one")).hasContent("1");
     }
   }
+
+  @Test
+  void kernelMountsAnImageWithoutBlobsWithoutDevices() throws Exception {
+    SyntheticImage img = new SyntheticImage(Corpus.CHUNK_SIZE, 0);
+    img.add(SyntheticImage.dir("/etc").mode(0700))
+        .add(SyntheticImage.file("/etc/empty").owner(5, 6))
+        .add(SyntheticImage.symlink("/link", "etc/empty"));
+    Path boot = tmp.resolve("empty.boot");
+    Files.write(
+        boot,
+        BootstrapWriter.write(img.entries(), List.of(), BootstrapOptions.merged(img.chunkSize())));
+    Path mnt = Files.createDirectory(tmp.resolve("mnt"));
+
+    try (KernelMount m = KernelMount.mount(boot, List.of(), mnt)) {
+      assertThat(
+              TreeFacts.differences(
+                  TreeFacts.expected(img.entries(), img::content, true),
+                  TreeFacts.actual(m.root(), true)))
+          .isEmpty();
+    }
+  }
 }
