@@ -2,7 +2,9 @@ package dev.autoconvert.format.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoconvert.format.read.Bootstrap;
 import dev.autoconvert.format.read.BootstrapReader;
+import dev.autoconvert.format.read.ReferenceFixtures;
 import dev.autoconvert.format.testing.Corpus;
 import dev.autoconvert.format.testing.KernelMount;
 import dev.autoconvert.format.testing.SyntheticImage;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,6 +151,28 @@ class KernelMountIntegrationTests {
                   TreeFacts.expected(img.entries(), img::content, true),
                   TreeFacts.actual(m.root(), true)))
           .isEmpty();
+    }
+  }
+
+  /** The kernel shows the upstream Debian bootstrap and our rewrite of it identically. */
+  @Test
+  void kernelShowsUpstreamDebianTreeAndOurRewriteAlike() throws Exception {
+    Bootstrap theirs = UpstreamTreeRewriteTests.upstream();
+    Path ours = tmp.resolve("rewritten.boot");
+    Files.write(ours, UpstreamTreeRewriteTests.rewrite(theirs));
+    Path device = UpstreamTreeRewriteTests.zeroDevice(theirs, tmp);
+    Path upstreamMnt = Files.createDirectory(tmp.resolve("upstream"));
+    Path oursMnt = Files.createDirectory(tmp.resolve("ours"));
+
+    try (KernelMount a =
+            KernelMount.mount(
+                ReferenceFixtures.file(UpstreamTreeRewriteTests.DEBIAN),
+                List.of(device),
+                upstreamMnt);
+        KernelMount b = KernelMount.mount(ours, List.of(device), oursMnt)) {
+      Map<String, TreeFacts.Facts> upstream = TreeFacts.actual(a.root(), true);
+      assertThat(upstream).hasSize(3517);
+      assertThat(TreeFacts.differences(upstream, TreeFacts.actual(b.root(), true))).isEmpty();
     }
   }
 }
