@@ -4,6 +4,7 @@ import static dev.autoconvert.format.testing.SyntheticImage.dir;
 import static dev.autoconvert.format.testing.SyntheticImage.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoconvert.format.Digester;
 import dev.autoconvert.format.layout.BlobTableEntry;
 import dev.autoconvert.format.layout.Bytes;
 import dev.autoconvert.format.layout.ChunkInfo;
@@ -11,6 +12,7 @@ import dev.autoconvert.format.layout.ExtSuperblock;
 import dev.autoconvert.format.layout.ExtendedInode;
 import dev.autoconvert.format.read.Bootstrap;
 import dev.autoconvert.format.read.BootstrapReader;
+import dev.autoconvert.format.read.CachedContent;
 import dev.autoconvert.format.testing.Corpus;
 import dev.autoconvert.format.testing.SyntheticImage;
 import dev.autoconvert.format.tree.BlobInfo;
@@ -18,6 +20,7 @@ import dev.autoconvert.format.tree.Chunk;
 import dev.autoconvert.format.tree.Entry;
 import dev.autoconvert.format.tree.FileType;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the writer writes, our reader reads back, and the bytes follow NYDUS-FORMAT.md §1. */
 class BootstrapRoundTripTests {
@@ -264,5 +268,21 @@ class BootstrapRoundTripTests {
   private static long chunkFormat(byte[] bytes, Bootstrap b, String path) {
     long at = b.superblock().metaBlkaddr() * 4096 + b.inode(path).nid() * 32;
     return ExtendedInode.decode(Bytes.wrap(bytes), (int) at).iu();
+  }
+
+  @Test
+  void everyFileReadsBackThroughItsChunksWithVerifiedDigests(@TempDir Path tmp) throws Exception {
+    Bootstrap b = BootstrapReader.read(write(CORPUS, BootstrapOptions.merged(Corpus.CHUNK_SIZE)));
+
+    int files = 0;
+    try (CachedContent content = new CachedContent(CORPUS.writeCaches(tmp), Digester.SHA256)) {
+      for (Entry e : b.entries()) {
+        if (e.type() == FileType.REGULAR) {
+          assertThat(content.read(e)).as(e.path()).isEqualTo(CORPUS.content(e));
+          files++;
+        }
+      }
+    }
+    assertThat(files).isGreaterThan(Corpus.MANY_COUNT);
   }
 }
