@@ -593,7 +593,11 @@ public final class BootstrapReader {
       return List.of();
     }
     long word = inode.raw.iu();
-    if ((word & ExtendedInode.CHUNK_FORMAT_INDEXES) == 0 || (word & ~0x3fL) != 0) {
+    if ((word & ExtendedInode.CHUNK_FORMAT_INDEXES) == 0
+        || (word
+                & ~(long)
+                    (ExtendedInode.CHUNK_FORMAT_INDEXES | ExtendedInode.CHUNK_FORMAT_BLKBITS_MASK))
+            != 0) {
       throw fail(
           inode.offset + ExtendedInode.OFF_IU,
           "chunk format of " + path,
