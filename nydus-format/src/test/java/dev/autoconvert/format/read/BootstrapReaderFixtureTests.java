@@ -117,6 +117,8 @@ class BootstrapReaderFixtureTests {
                   .isEqualTo("d788a0eac4ff9779bc2eae3842117a918d847d90fddbea1503f7c5296a4a7de3");
               assertThat(blob.features()).isEqualTo(0x1);
               assertThat(blob.chunkCount()).isEqualTo(3);
+              assertThat(blob.compressor()).isEqualTo(Compressor.ZSTD);
+              assertThat(blob.uncompressedSize()).isEqualTo(12288);
             });
     assertThat(b.devices().get(0).mappedBlkaddr()).isZero();
     assertThat(b.entries())
