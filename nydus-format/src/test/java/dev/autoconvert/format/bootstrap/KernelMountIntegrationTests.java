@@ -12,9 +12,12 @@ import dev.autoconvert.format.testing.TreeFacts;
 import dev.autoconvert.format.tree.BlobInfo;
 import dev.autoconvert.format.tree.Chunk;
 import dev.autoconvert.format.tree.Entry;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -173,6 +176,38 @@ class KernelMountIntegrationTests {
       Map<String, TreeFacts.Facts> upstream = TreeFacts.actual(a.root(), true);
       assertThat(upstream).hasSize(3517);
       assertThat(TreeFacts.differences(upstream, TreeFacts.actual(b.root(), true))).isEmpty();
+    }
+  }
+
+  /**
+   * NYDUS-FORMAT.md §6.3: bootstrap, then each blob's data at its device slot's mapped_blkaddr, in
+   * one file; the kernel mounts it without device options (nydusd's block-device export).
+   */
+  @Test
+  void kernelMountsTheFlatImageLaidOutByMappedBlockAddresses() throws Exception {
+    SyntheticImage img = Corpus.everyEntryType();
+    byte[] bytes =
+        BootstrapWriter.write(img.entries(), img.blobs(), BootstrapOptions.merged(img.chunkSize()));
+    Bootstrap b = BootstrapReader.read(bytes);
+    List<Path> caches = img.writeCaches(tmp);
+    Path flat = tmp.resolve("flat.img");
+    try (FileChannel out =
+        FileChannel.open(flat, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      out.write(ByteBuffer.wrap(bytes), 0);
+      for (int i = 0; i < caches.size(); i++) {
+        out.write(
+            ByteBuffer.wrap(Files.readAllBytes(caches.get(i))),
+            b.devices().get(i).mappedBlkaddr() * 4096);
+      }
+    }
+    Path mnt = Files.createDirectory(tmp.resolve("mnt"));
+
+    try (KernelMount m = KernelMount.mount(flat, List.of(), mnt)) {
+      assertThat(
+              TreeFacts.differences(
+                  TreeFacts.expected(img.entries(), img::content, true),
+                  TreeFacts.actual(m.root(), true)))
+          .isEmpty();
     }
   }
 }
