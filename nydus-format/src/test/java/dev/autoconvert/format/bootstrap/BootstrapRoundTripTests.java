@@ -69,8 +69,8 @@ class BootstrapRoundTripTests {
     assertThat(read.get("/usr").type()).isEqualTo(FileType.DIRECTORY);
     assertThat(read.get("/usr").mode()).isEqualTo(0755);
     assertThat(b.inode("/usr").nlink()).isEqualTo(3);
-    // etc, home, usr, tmp, dev, run, names, many-entries
-    assertThat(b.inode("/").nlink()).isEqualTo(2 + 8);
+    // etc, home, usr, tmp, dev, run, names, plain-dir, many-entries
+    assertThat(b.inode("/").nlink()).isEqualTo(2 + 9);
     // One inode for the three hardlinked names.
     long nid = b.inode("/usr/bin/ping").nid();
     assertThat(b.inode("/etc/ping-elsewhere").nid()).isEqualTo(nid);
@@ -263,6 +263,21 @@ class BootstrapRoundTripTests {
     assertThat(chunkFormat(bytes, read, "/scattered")).as("1 MiB = 2^20").isEqualTo(0x20 | 8);
     assertThat(chunkFormat(bytes, read, "/small")).isEqualTo(0x20 | 8);
     assertThat(read.entry("/contiguous").chunks()).hasSize(3);
+  }
+
+  @Test
+  void directoryTooLargeToInlineIsStoredInWholeBlocks() throws Exception {
+    byte[] bytes = write(CORPUS, BootstrapOptions.merged(Corpus.CHUNK_SIZE));
+    Bootstrap b = BootstrapReader.read(bytes);
+    long at = b.superblock().metaBlkaddr() * 4096 + b.inode(Corpus.PLAIN_DIR).nid() * 32;
+    ExtendedInode dir = ExtendedInode.decode(Bytes.wrap(bytes), (int) at);
+
+    assertThat(dir.size()).isEqualTo(4050);
+    assertThat(ExtendedInode.layoutOf(dir.format())).isEqualTo(ExtendedInode.LAYOUT_FLAT_PLAIN);
+    at = b.superblock().metaBlkaddr() * 4096 + b.inode(Corpus.MANY).nid() * 32;
+    ExtendedInode many = ExtendedInode.decode(Bytes.wrap(bytes), (int) at);
+    assertThat(many.size()).as("several dirent blocks").isGreaterThan(4 * 4096);
+    assertThat(ExtendedInode.layoutOf(many.format())).isEqualTo(ExtendedInode.LAYOUT_FLAT_INLINE);
   }
 
   private static long chunkFormat(byte[] bytes, Bootstrap b, String path) {
