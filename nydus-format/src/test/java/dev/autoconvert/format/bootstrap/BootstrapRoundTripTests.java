@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -252,7 +253,7 @@ class BootstrapRoundTripTests {
             null,
             0,
             0,
-            new java.util.TreeMap<>(),
+            new TreeMap<>(),
             List.of(a.chunks().get(0), b.chunks().get(0)));
     List<Entry> entries = new ArrayList<>(img.entries());
     entries.add(scattered);
