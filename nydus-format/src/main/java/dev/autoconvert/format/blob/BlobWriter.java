@@ -57,6 +57,7 @@ public final class BlobWriter implements AutoCloseable {
   private final List<TocEntry> toc = new ArrayList<>();
   private Batch filling = new Batch();
   private byte[] readBuffer;
+  private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
   private long uncompressedEnd;
   private boolean chunksFinished;
 
@@ -108,7 +109,7 @@ public final class BlobWriter implements AutoCloseable {
       long fileOffset = (long) i * chunkSize;
       int len = (int) Math.min(chunkSize, size - fileOffset);
       // One thread places each chunk before reading the next, so one buffer serves them all.
-      byte[] buf = pool == null ? singleThreadBuffer(len) : new byte[len];
+      byte[] buf = pool == null ? singleThreadBuffer(len) : pooledBuffer(len);
       int got = data.readNBytes(buf, 0, len);
       if (got < len) {
         throw new FormatException(
@@ -201,6 +202,10 @@ public final class BlobWriter implements AutoCloseable {
       byDigest.put(key, chunk);
     }
     p.file.chunks[p.index] = chunk;
+    if (pool != null && p.data.length == chunkSize && freeBuffers.size() < 4 * threads + 4) {
+      freeBuffers.push(p.data); // its batch is done, so no worker still reads it
+    }
+    p.data = null;
   }
 
   /**
@@ -375,6 +380,14 @@ public final class BlobWriter implements AutoCloseable {
       }
       return Arrays.asList(chunks.clone());
     }
+  }
+
+  /** Full-size buffers come back from placed chunks; small ones are allocated to size. */
+  private byte[] pooledBuffer(int len) {
+    if (len == chunkSize && !freeBuffers.isEmpty()) {
+      return freeBuffers.pop();
+    }
+    return new byte[len];
   }
 
   private byte[] singleThreadBuffer(int len) {
