@@ -84,25 +84,27 @@ public class Jobs {
     return job;
   }
 
+  /** The newest conversion into a target tag: its state and the source content it converts. */
+  public record TargetConversion(JobStatus status, String sourceDigest) {
+    /** Whether it converts {@code digest} and has not failed: a new job would repeat it. */
+    public boolean coversOrWillCover(String digest) {
+      return digest.equals(sourceDigest) && (!status.terminal() || status == JobStatus.SUCCEEDED);
+    }
+  }
+
   /**
-   * The state of the newest conversion of exactly this source content into this target, ignoring
-   * SUPERSEDED ones (a newer push won; they say nothing about this content).
+   * The newest conversion into {@code registry/targetRepository:targetTag}, ignoring SUPERSEDED
+   * ones (a newer push won; they say nothing about what the tag shows).
    */
-  public Optional<JobStatus> latestConversion(
-      String registry,
-      String sourceRepository,
-      String sourceTag,
-      String sourceDigest,
-      String targetRepository,
-      String targetTag) {
+  public Optional<TargetConversion> newestIntoTarget(
+      String registry, String targetRepository, String targetTag) {
     return jdbc.sql(
-            "SELECT status FROM conversion_jobs WHERE registry = ? AND source_repository = ?"
-                + " AND source_tag = ? AND source_digest = ? AND target_repository = ?"
-                + " AND target_tag = ? AND status <> 'SUPERSEDED' ORDER BY created_at DESC LIMIT 1")
-        .params(registry, sourceRepository, sourceTag, sourceDigest, targetRepository, targetTag)
-        .query(String.class)
-        .optional()
-        .map(JobStatus::valueOf);
+            "SELECT status, source_digest FROM conversion_jobs WHERE registry = ?"
+                + " AND target_repository = ? AND target_tag = ? AND status <> 'SUPERSEDED'"
+                + " ORDER BY created_at DESC LIMIT 1")
+        .params(registry, targetRepository, targetTag)
+        .query((rs, n) -> new TargetConversion(JobStatus.valueOf(rs.getString(1)), rs.getString(2)))
+        .optional();
   }
 
   /** Marks jobs QUEUED once the relay's requests were acknowledged; later states stay. */

@@ -196,19 +196,19 @@ public class Reconciler {
         continue;
       }
       String targetTag = tag + rule.getTagSuffix();
-      Optional<JobStatus> latest =
-          jobs.latestConversion(host, repository, tag, digest, targetRepository, targetTag);
-      if (latest.isPresent() && !latest.get().terminal()) {
+      Optional<Jobs.TargetConversion> newest =
+          jobs.newestIntoTarget(host, targetRepository, targetTag)
+              .filter(conversion -> digest.equals(conversion.sourceDigest()));
+      if (newest.isPresent() && !newest.get().status().terminal()) {
         tally.inProgress++;
         continue;
       }
-      if (latest.isPresent()
-          && (latest.get() == JobStatus.FAILED || latest.get() == JobStatus.SKIPPED)) {
-        tally.awaitingRetry++;
+      if (newest.isPresent() && newest.get().status() != JobStatus.SUCCEEDED) {
+        tally.awaitingRetry++; // FAILED or SKIPPED: an operator's retry, not every period
         continue;
       }
-      if (latest.isPresent() && targetExists(host, targetRepository, targetTag)) {
-        tally.upToDate++; // SUCCEEDED for this very content, and the copy is still there
+      if (newest.isPresent() && targetExists(host, targetRepository, targetTag)) {
+        tally.upToDate++; // the copy of this very content is still there
         continue;
       }
       ConversionJob job =
