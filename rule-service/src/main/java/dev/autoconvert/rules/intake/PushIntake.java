@@ -64,17 +64,7 @@ class PushIntake {
     // The same push reported twice (two webhooks, a resent notification with a new id): the
     // target's newest conversion already converts this content. A push of other content and then
     // this one again, or a push after a failed conversion, converts again.
-    List<Rule> matched =
-        matching.stream()
-            .filter(
-                rule ->
-                    jobs.newestIntoTarget(
-                            event.registry(),
-                            rule.targetRepositoryFor(event.repository()),
-                            event.tag() + rule.getTagSuffix())
-                        .filter(newest -> newest.coversOrWillCover(event.digest()))
-                        .isEmpty())
-            .toList();
+    List<Rule> matched = matching.stream().filter(rule -> !alreadyConverting(event, rule)).toList();
     Outcome outcome =
         !matched.isEmpty()
             ? Outcome.MATCHED
@@ -99,6 +89,15 @@ class PushIntake {
               event.pushedAt()));
     }
     return new Accepted(outcome, matched);
+  }
+
+  private boolean alreadyConverting(PushEvent event, Rule rule) {
+    String targetRepository = rule.targetRepositoryFor(event.repository());
+    String targetTag = event.tag() + rule.getTagSuffix();
+    jobs.lockTarget(event.registry(), targetRepository, targetTag);
+    return jobs.newestIntoTarget(event.registry(), targetRepository, targetTag)
+        .filter(newest -> newest.coversOrWillCover(event.digest()))
+        .isPresent();
   }
 
   private boolean seen(String eventId) {

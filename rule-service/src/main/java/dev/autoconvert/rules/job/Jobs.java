@@ -84,11 +84,29 @@ public class Jobs {
     return job;
   }
 
+  /**
+   * Serialises, until the end of the transaction, everyone deciding whether to convert into this
+   * target (intake, the reconciler, other instances), so a check followed by {@link #open} is
+   * atomic.
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void lockTarget(String registry, String targetRepository, String targetTag) {
+    jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")
+        .param(registry + "/" + targetRepository + ":" + targetTag)
+        .query((rs, n) -> null)
+        .list();
+  }
+
   /** The newest conversion into a target tag: its state and the source content it converts. */
   public record TargetConversion(JobStatus status, String sourceDigest) {
     /** Whether it converts {@code digest} and has not failed: a new job would repeat it. */
     public boolean coversOrWillCover(String digest) {
-      return digest.equals(sourceDigest) && (!status.terminal() || status == JobStatus.SUCCEEDED);
+      return isConverting(digest) || (digest.equals(sourceDigest) && status == JobStatus.SUCCEEDED);
+    }
+
+    /** Whether it converts {@code digest} and has not finished yet. */
+    public boolean isConverting(String digest) {
+      return digest.equals(sourceDigest) && !status.terminal();
     }
   }
 

@@ -213,22 +213,34 @@ public class Reconciler {
       }
       ConversionJob job =
           tx.execute(
-              status ->
-                  jobs.open(
-                      new JobSpec(
-                          rule.getId(),
-                          Trigger.RECONCILE,
-                          null,
-                          null,
-                          jobs.nextSequence(),
-                          host,
-                          repository,
-                          tag,
-                          digest,
-                          targetRepository,
-                          rule.getTagSuffix(),
-                          rule.getOptions(),
-                          null)));
+              status -> {
+                // intake or another instance may have opened one since the check above
+                jobs.lockTarget(host, targetRepository, targetTag);
+                if (jobs.newestIntoTarget(host, targetRepository, targetTag)
+                    .filter(conversion -> conversion.isConverting(digest))
+                    .isPresent()) {
+                  return null;
+                }
+                return jobs.open(
+                    new JobSpec(
+                        rule.getId(),
+                        Trigger.RECONCILE,
+                        null,
+                        null,
+                        jobs.nextSequence(),
+                        host,
+                        repository,
+                        tag,
+                        digest,
+                        targetRepository,
+                        rule.getTagSuffix(),
+                        rule.getOptions(),
+                        null));
+              });
+      if (job == null) {
+        tally.inProgress++;
+        continue;
+      }
       tally.opened.add(
           new Opened(job.getId(), host, repository, tag, job.getTargetTag(), job.getStatus()));
     }
