@@ -59,7 +59,7 @@ public abstract class IntegrationTestSupport {
       env("AUTOCONVERT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/rules_it");
   static final String PG_USER = env("AUTOCONVERT_TEST_PG_USER", "nydus");
   static final String PG_PASSWORD = env("AUTOCONVERT_TEST_PG_PASSWORD", "nydus");
-  static final String KAFKA = env("AUTOCONVERT_TEST_KAFKA", "127.0.0.1:9092");
+  protected static final String KAFKA = env("AUTOCONVERT_TEST_KAFKA", "127.0.0.1:9092");
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static LocalRegistry registry;

@@ -8,6 +8,7 @@ import dev.autoconvert.format.layout.BlobTableEntry;
 import dev.autoconvert.format.layout.Bytes;
 import dev.autoconvert.format.layout.ChunkInfo;
 import dev.autoconvert.format.layout.ExtSuperblock;
+import dev.autoconvert.format.layout.ExtendedInode;
 import dev.autoconvert.format.read.Bootstrap;
 import dev.autoconvert.format.read.BootstrapReader;
 import dev.autoconvert.format.testing.Corpus;
@@ -220,5 +221,48 @@ class BootstrapRoundTripTests {
                 img.entries(), List.of(withMeta), BootstrapOptions.merged(Corpus.CHUNK_SIZE)));
 
     assertThat(b.blobs().get(0).features()).isEqualTo(0x70000021);
+  }
+
+  @Test
+  void contiguousFileGetsOneKernelChunkAndScatteredFileKeepsTheSuperblockChunkSize()
+      throws Exception {
+    int chunk = BootstrapOptions.DEFAULT_CHUNK_SIZE;
+    SyntheticImage img = new SyntheticImage(chunk, 2);
+    img.add(file("/contiguous").content(Corpus.data(3 * chunk, 1)))
+        .add(file("/small").content("x").blob(1))
+        .add(file("/two-blobs-a").content(Corpus.data(chunk, 2)));
+    Entry a = img.entries().get(2);
+    Entry b = img.entries().get(1);
+    // A file whose second chunk lives in another blob: not contiguous.
+    Entry scattered =
+        new Entry(
+            "/scattered",
+            FileType.REGULAR,
+            0644,
+            0,
+            0,
+            0,
+            0,
+            chunk + 1L,
+            null,
+            null,
+            0,
+            0,
+            new java.util.TreeMap<>(),
+            List.of(a.chunks().get(0), b.chunks().get(0)));
+    List<Entry> entries = new ArrayList<>(img.entries());
+    entries.add(scattered);
+    byte[] bytes = BootstrapWriter.write(entries, img.blobs(), BootstrapOptions.merged(chunk));
+    Bootstrap read = BootstrapReader.read(bytes);
+
+    assertThat(chunkFormat(bytes, read, "/contiguous")).as("4 MiB = 2^22").isEqualTo(0x20 | 10);
+    assertThat(chunkFormat(bytes, read, "/scattered")).as("1 MiB = 2^20").isEqualTo(0x20 | 8);
+    assertThat(chunkFormat(bytes, read, "/small")).isEqualTo(0x20 | 8);
+    assertThat(read.entry("/contiguous").chunks()).hasSize(3);
+  }
+
+  private static long chunkFormat(byte[] bytes, Bootstrap b, String path) {
+    long at = b.superblock().metaBlkaddr() * 4096 + b.inode(path).nid() * 32;
+    return ExtendedInode.decode(Bytes.wrap(bytes), (int) at).iu();
   }
 }

@@ -2,10 +2,14 @@ package dev.autoconvert.format.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoconvert.format.read.BootstrapReader;
 import dev.autoconvert.format.testing.Corpus;
 import dev.autoconvert.format.testing.KernelMount;
 import dev.autoconvert.format.testing.SyntheticImage;
 import dev.autoconvert.format.testing.TreeFacts;
+import dev.autoconvert.format.tree.BlobInfo;
+import dev.autoconvert.format.tree.Chunk;
+import dev.autoconvert.format.tree.Entry;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -48,6 +52,81 @@ class KernelMountIntegrationTests {
                   mnt.resolve("etc/ping-elsewhere"), "unix:ino", LinkOption.NOFOLLOW_LINKS))
           .isEqualTo(ino);
       assertThat(Files.getAttribute(mnt, "unix:ino")).as("root nid").isEqualTo(128L);
+    }
+  }
+
+  /**
+   * 1 MiB chunks (nydus's default) and ci indexes above 65535, whose bits 16-23 nydus stores in the
+   * high byte of the EROFS device id: the kernel masks that byte (NYDUS-FORMAT.md §6.4).
+   */
+  @Test
+  void kernelReadsDefaultSizeChunksWithCiIndexesAbove65535() throws Exception {
+    SyntheticImage img = new SyntheticImage(BootstrapOptions.DEFAULT_CHUNK_SIZE, 1);
+    byte[] data = Corpus.data(3 * BootstrapOptions.DEFAULT_CHUNK_SIZE + 5, 77);
+    img.add(SyntheticImage.file("/big").content(data))
+        .add(SyntheticImage.file("/one").content("1"));
+    BlobInfo blob = img.blobs().get(0);
+    BlobInfo manyChunks =
+        new BlobInfo(
+            blob.blobId(),
+            blob.chunkSize(),
+            0x20000,
+            blob.compressor(),
+            blob.digester(),
+            blob.features(),
+            blob.compressedSize(),
+            blob.uncompressedSize(),
+            blob.ciCompressor(),
+            blob.ciOffset(),
+            blob.ciCompressedSize(),
+            16L * 0x20000);
+    List<Entry> entries =
+        img.entries().stream()
+            .map(
+                e ->
+                    new Entry(
+                        e.path(),
+                        e.type(),
+                        e.mode(),
+                        e.uid(),
+                        e.gid(),
+                        e.mtime(),
+                        0,
+                        e.size(),
+                        null,
+                        null,
+                        0,
+                        0,
+                        e.xattrs(),
+                        e.chunks().stream()
+                            .map(
+                                c ->
+                                    new Chunk(
+                                        c.blobIndex(),
+                                        0x10001 + c.index(),
+                                        c.compressedOffset(),
+                                        c.compressedSize(),
+                                        c.uncompressedOffset(),
+                                        c.uncompressedSize(),
+                                        c.fileOffset(),
+                                        c.digest()))
+                            .toList()))
+            .toList();
+    byte[] bytes =
+        BootstrapWriter.write(
+            entries,
+            List.of(manyChunks),
+            BootstrapOptions.merged(BootstrapOptions.DEFAULT_CHUNK_SIZE));
+    assertThat(BootstrapReader.read(bytes).entry("/big").chunks())
+        .extracting(Chunk::index)
+        .containsExactly(0x10001, 0x10002, 0x10003, 0x10004);
+    Path boot = tmp.resolve("big.boot");
+    Files.write(boot, bytes);
+    Path mnt = Files.createDirectory(tmp.resolve("mnt"));
+
+    try (KernelMount m = KernelMount.mount(boot, img.writeCaches(tmp), mnt)) {
+      assertThat(Files.readAllBytes(mnt.resolve("big"))).isEqualTo(data);
+      assertThat(mnt.resolve("one")).hasContent("1");
     }
   }
 }

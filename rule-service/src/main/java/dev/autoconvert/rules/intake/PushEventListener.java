@@ -27,7 +27,8 @@ class PushEventListener {
     this.meters = meters;
   }
 
-  @KafkaListener(id = "push-events", topics = Topics.PUSH_EVENTS)
+  // the group is spring.kafka.consumer.group-id (rule-service), not the listener id
+  @KafkaListener(id = "push-events", idIsGroup = false, topics = Topics.PUSH_EVENTS)
   void onPush(ConsumerRecord<String, byte[]> record) throws InterruptedException {
     PushEvent event;
     try {

@@ -54,15 +54,15 @@ class RuleController {
   @PostMapping
   @Transactional
   ResponseEntity<RuleView> create(@Valid @RequestBody RuleRequest request) {
-    Rule rule = new Rule(UUID.randomUUID(), Instant.now());
-    RuleView saved = save(rule, request);
+    Instant now = Instant.now();
+    RuleView saved = save(new Rule(UUID.randomUUID(), now), request, now);
     return ResponseEntity.created(URI.create("/api/v1/rules/" + saved.id())).body(saved);
   }
 
   @PutMapping("/{id}")
   @Transactional
   RuleView replace(@PathVariable UUID id, @Valid @RequestBody RuleRequest request) {
-    return save(find(id), request);
+    return save(find(id), request, Instant.now());
   }
 
   @DeleteMapping("/{id}")
@@ -93,7 +93,7 @@ class RuleController {
     return new MatchView(registry, repository, tag, matched);
   }
 
-  private RuleView save(Rule rule, RuleRequest request) {
+  private RuleView save(Rule rule, RuleRequest request, Instant now) {
     // compile first: a bad pattern is a 400 naming it, never a stored rule that cannot match
     RuleMatcher.compile(
         request.registry(),
@@ -104,7 +104,7 @@ class RuleController {
     if (rules.existsByNameAndIdNot(request.name(), rule.getId())) {
       throw Problems.conflict("a rule named '" + request.name() + "' already exists");
     }
-    rule.update(request, Instant.now());
+    rule.update(request, now);
     try {
       return RuleView.of(rules.saveAndFlush(rule));
     } catch (DataIntegrityViolationException e) {

@@ -28,7 +28,7 @@ class StatusListener {
     this.jobs = jobs;
   }
 
-  @KafkaListener(id = "conversion-status", topics = Topics.CONVERSION_STATUS)
+  @KafkaListener(id = "conversion-status", idIsGroup = false, topics = Topics.CONVERSION_STATUS)
   void onStatus(ConsumerRecord<String, byte[]> record) {
     ConversionStatus update;
     try {

@@ -17,8 +17,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -139,6 +144,38 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
             .map(t -> t.get("to").asString())
             .toList();
     assertThat(states).containsExactly("PENDING", "QUEUED");
+
+    String metrics = call("GET", "/actuator/prometheus", null, null).raw().body();
+    assertThat(metrics).contains("autoconvert_rule_matches_total{rule=\"" + repository + "\"} 1.0");
+  }
+
+  @Test
+  void listenersJoinTheConfiguredConsumerGroup() throws Exception {
+    String group = "rule-service-it-" + RUN;
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA))) {
+      List<String> topics =
+          await(
+              () -> {
+                try {
+                  ConsumerGroupDescription description =
+                      admin
+                          .describeConsumerGroups(List.of(group))
+                          .all()
+                          .get(30, TimeUnit.SECONDS)
+                          .get(group);
+                  return description.members().stream()
+                      .flatMap(m -> m.assignment().topicPartitions().stream())
+                      .map(TopicPartition::topic)
+                      .distinct()
+                      .toList();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              assigned -> assigned.size() == 2,
+              WAIT);
+      assertThat(topics).containsExactlyInAnyOrder(Topics.PUSH_EVENTS, Topics.CONVERSION_STATUS);
+    }
   }
 
   @Test
