@@ -80,6 +80,11 @@ class RegistryConversion implements ImageConversion {
                   sink.progress(
                       new ConversionStatus.Progress(
                           p.layersDone(), p.layersTotal(), p.bytesIn(), p.bytesOut())));
+      // a newer push already owns the target: no need to convert at all
+      Optional<String> newerBefore = newerOwner(request, source, target);
+      if (newerBefore.isPresent()) {
+        return new Outcome.Superseded(null, newerBefore.get());
+      }
       ConversionResult result = converter.convert(request.sourceDigest(), options);
       if (result.skipped()) {
         return new Outcome.Skipped(result.skipReason());
@@ -92,6 +97,7 @@ class RegistryConversion implements ImageConversion {
               result.sourceBytes(),
               result.targetBytes());
 
+      // and again just before the tag moves: a newer conversion may have finished meanwhile
       Optional<String> newer = newerOwner(request, source, target);
       if (newer.isPresent()) {
         return new Outcome.Superseded(nydus.digest(), newer.get());
