@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # ./autoconvert demo (sourced by ./autoconvert): create a rule through the REST API, push a sample
 # three-layer image with skopeo and follow its conversion until it ends.
 
@@ -55,20 +56,31 @@ cmd_demo() {
   done
   log "conversion $id: following it (Ctrl-C stops following, not the conversion)"
 
-  local detail status last="" line
+  local detail status shown=0 progress last_progress=""
   deadline=$((SECONDS + 600))
   while [ $SECONDS -lt $deadline ]; do
     detail=$(api_ok GET "/conversions/$id")
     status=$(jq -r .status <<< "$detail")
-    # one line per change: status, attempts, the latest transition's reason and any progress figures
-    line=$(jq -r '[.status, "attempt \(.attempts // 0)",
-      ((.transitions // []) | last | (.reason // empty), (.workerId // empty)),
-      (.progress // empty | tostring)] | map(select(. != "")) | join("  ")' <<< "$detail")
-    [ "$line" = "$last" ] || { printf '  %s  %s\n' "$(date -u +%H:%M:%S)" "$line"; last=$line; }
+    progress=$(jq -r '.progress // empty | "layers \(.layersDone // "?")/\(.layersTotal // "?"), \(.bytesIn // 0) B in, \(.bytesOut // 0) B out"' <<< "$detail")
+    if [ -n "$progress" ] && [ "$progress" != "$last_progress" ]; then
+      printf '            %s\n' "$progress"
+      last_progress=$progress
+    fi
+    # progress when it changes, then every new transition (none is missed between two polls)
+    jq -r --argjson n "$shown" '(.transitions // [])[$n:][] | [(.at | .[11:19]),
+      "\(.from // "-") -> \(.to)", (.workerId // empty), (.failureCode // empty), (.reason // empty)]
+      | join("  ")' <<< "$detail" | sed 's/^/  /'
+    shown=$(jq '(.transitions // []) | length' <<< "$detail")
     case $status in
       SUCCEEDED)
-        log "done: $(jq -r '"\(.registry)/\(.targetRepository):\(.targetTag) @ \(.targetDigest)"' <<< "$detail")"
-        return 0 ;;
+        local target
+        target=$(jq -r '"\(.registry)/\(.targetRepository):\(.targetTag)"' <<< "$detail")
+        log "converted: $target @ $(jq -r .targetDigest <<< "$detail")"
+        jq -r '.result // empty | "  \(.layersConverted // "?") layer(s) converted, \(.layersFromCache // 0) from the cache; \(.sourceSize // "?") B -> \(.targetSize // "?") B; "
+          + ((.phaseMillis // {}) | to_entries | map("\(.key) \(.value) ms") | join(", "))' <<< "$detail"
+        log "checking it against the source: ./autoconvert check --source $AUTOCONVERT_REGISTRY/$DEMO_REPOSITORY:$tag --target $target --plain-http"
+        cmd_cli check --source "$AUTOCONVERT_REGISTRY/$DEMO_REPOSITORY:$tag" --target "$target" --plain-http
+        return ;;
       FAILED | SKIPPED | SUPERSEDED)
         die "the conversion ended $status: $(jq -r '"\(.failureCode // "") \(.reason // "")"' <<< "$detail")" ;;
     esac

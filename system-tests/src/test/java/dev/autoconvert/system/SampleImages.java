@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Pushes fresh three-layer images the way a user would: built by {@code infra/sample-image.sh}
@@ -54,23 +53,10 @@ final class SampleImages {
   }
 
   private void run(String... command) throws IOException, InterruptedException {
-    Path log = Files.createTempFile(workDir, "cmd", ".log");
-    Process process =
-        new ProcessBuilder(List.of(command))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish within 120 s");
-    }
-    if (process.exitValue() != 0) {
+    Commands.Result result = Commands.run(workDir, Duration.ofMinutes(2), command);
+    if (result.exitCode() != 0) {
       throw new AssertionError(
-          String.join(" ", command)
-              + " exited with "
-              + process.exitValue()
-              + ": "
-              + Files.readString(log));
+          String.join(" ", command) + " exited with " + result.exitCode() + ": " + result.output());
     }
   }
 }

@@ -15,6 +15,7 @@ import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.TarBuilder;
 import dev.autoconvert.worker.testing.ConversionFixture;
 import dev.autoconvert.worker.testing.KafkaTestSupport;
+import dev.autoconvert.worker.testing.WorkerTestProperties;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -35,8 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 class ConversionEndToEndIntegrationTests {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-  private static final String REQUESTS = "it-e2e-requests-" + RUN;
-  private static final String STATUS = "it-e2e-status-" + RUN;
+  private static final String REQUESTS = WorkerTestProperties.requests("e2e", RUN);
+  private static final String STATUS = WorkerTestProperties.status("e2e", RUN);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private static LocalRegistry registry;
@@ -48,15 +49,7 @@ class ConversionEndToEndIntegrationTests {
     registry = LocalRegistry.start();
     kafka = new KafkaTestSupport(STATUS);
     images = new ConversionFixture(registry);
-    properties.add("spring.kafka.bootstrap-servers", KafkaTestSupport::bootstrapServers);
-    properties.add("spring.kafka.consumer.group-id", () -> "it-e2e-" + RUN);
-    properties.add("autoconvert.worker.requests-topic", () -> REQUESTS);
-    properties.add("autoconvert.worker.status-topic", () -> STATUS);
-    properties.add("autoconvert.worker.registries[0].host", registry::host);
-    properties.add("autoconvert.worker.registries[0].plain-http", () -> "true");
-    properties.add("autoconvert.worker.retry.initial-backoff", () -> "500ms");
-    properties.add("autoconvert.worker.retry.max-attempts", () -> "6");
-    properties.add("autoconvert.worker.id", () -> "e2e-worker");
+    WorkerTestProperties.register(properties, registry, "e2e", RUN);
   }
 
   @AfterAll
@@ -226,6 +219,22 @@ class ConversionEndToEndIntegrationTests {
                 r.startsWith("PUT /v2/e2e/share-two/blobs/uploads/")
                     && r.contains(sharedBlob.substring(7)));
     assertThat(images.check("e2e/share-two", "v1")).startsWith("exit 0");
+  }
+
+  @Test
+  void dockerSchema2SourceBecomesADockerSchema2NydusImage() throws IOException {
+    String digest = images.pushDocker("e2e/docker", "v1", ConversionFixture.threeLayers("docker"));
+    assertThat(images.manifest("e2e/docker", digest).mediaType())
+        .isEqualTo(MediaTypes.DOCKER_MANIFEST);
+    ConversionStatus done =
+        last(convert(images.request("e2e/docker", "v1", digest, 1, ConversionOptions.defaults())));
+    assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+    StoredManifest nydus = images.manifest("e2e/docker", "v1-nydus");
+    assertThat(nydus.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
+    JsonNode layers = JSON.readTree(nydus.bytes()).get("layers");
+    assertThat(layers.get(0).get("mediaType").asString()).isEqualTo(MediaTypes.NYDUS_BLOB);
+    assertThat(layers.get(3).get("mediaType").asString()).isEqualTo(MediaTypes.DOCKER_LAYER_GZIP);
+    assertThat(images.check("e2e/docker", "v1")).startsWith("exit 0");
   }
 
   @Test

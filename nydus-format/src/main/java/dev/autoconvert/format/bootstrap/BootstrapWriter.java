@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,10 +46,9 @@ public final class BootstrapWriter {
   private final List<BlobInfo> blobs;
   private final BootstrapOptions options;
   private final int chunkBits;
-  private final Map<Inode, Layout> layouts = new IdentityHashMap<>();
 
   /** Where one inode's record and data go. */
-  private static final class Layout {
+  static final class Layout {
     byte[] xattrs = new byte[0];
     byte[] data; // directory or symlink bytes
     int dataLayout;
@@ -80,9 +78,9 @@ public final class BootstrapWriter {
     checkBlobs();
     List<Node> walk = tree.walk();
     List<Inode> inodes = new ArrayList<>();
-    Set<Inode> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (Node node : walk) {
-      if (seen.add(node.inode)) {
+      if (node.inode.firstName == null) { // hardlinked names share the inode of their first name
+        node.inode.firstName = node;
         node.inode.ino = inodes.size() + 1;
         inodes.add(node.inode);
       }
@@ -90,45 +88,26 @@ public final class BootstrapWriter {
 
     int n = blobs.size();
     long blobTableOffset =
-        Bytes.roundUp(DeviceSlot.TABLE_OFFSET + (long) DeviceSlot.SIZE * n, 4096);
+        Bytes.roundUp(DeviceSlot.TABLE_OFFSET + (long) DeviceSlot.SIZE * n, Bytes.BLOCK_SIZE);
     long blobTableSize = (long) BlobTableEntry.SIZE * n;
-    // The prefetch table only exists with blobs; its nids are known after placement, its length
-    // now.
-    List<Node> prefetch = n == 0 ? List.of() : prefetchNodes(tree);
+    List<Node> prefetch = n == 0 ? List.of() : prefetchNodes(tree); // only written with blobs
     long prefetchSize = 4L * prefetch.size();
+    long prefetchOffset = prefetch.isEmpty() ? 0 : blobTableOffset + blobTableSize;
     long metaAddr =
-        n == 0 ? 0 : Bytes.roundUp(blobTableOffset + blobTableSize + prefetchSize, 4096);
+        n == 0
+            ? 0
+            : Bytes.roundUp(blobTableOffset + blobTableSize + prefetchSize, Bytes.BLOCK_SIZE);
 
-    // 1. inode records, each 32-byte aligned; records with an inline tail stay inside one block.
-    Map<Inode, Node> firstName = new IdentityHashMap<>();
-    for (Node node : walk) {
-      firstName.putIfAbsent(node.inode, node);
-    }
-    long cursor = metaAddr + Bytes.BLOCK_SIZE;
+    long dataBlock = placeRecords(inodes, metaAddr);
     for (Inode inode : inodes) {
-      Layout layout = plan(firstName.get(inode));
-      layouts.put(inode, layout);
-      long at = Bytes.roundUp(cursor, 32);
-      if (layout.dataLayout == ExtendedInode.LAYOUT_FLAT_INLINE
-          && at % Bytes.BLOCK_SIZE + layout.recordSize > Bytes.BLOCK_SIZE) {
-        at = Bytes.roundUp(at, Bytes.BLOCK_SIZE);
-      }
-      inode.offset = at;
-      inode.nid = (at - metaAddr) / 32;
-      cursor = at + layout.recordSize;
-    }
-    // 2. whole blocks for directory / symlink data.
-    long block = Bytes.roundUp(cursor, Bytes.BLOCK_SIZE) / Bytes.BLOCK_SIZE;
-    for (Inode inode : inodes) {
-      Layout layout = layouts.get(inode);
+      Layout layout = inode.layout;
       if (layout.fullBlocks > 0) {
-        layout.firstBlock = block;
-        block += layout.fullBlocks;
+        layout.firstBlock = dataBlock;
+        dataBlock += layout.fullBlocks;
       }
     }
-    // 3. chunk info table.
     List<ChunkInfo> chunkTable = chunkTable(inodes);
-    long chunkTableOffset = block * Bytes.BLOCK_SIZE;
+    long chunkTableOffset = dataBlock * Bytes.BLOCK_SIZE;
     long chunkTableSize = (long) ChunkInfo.SIZE * chunkTable.size();
     long fileSize = Bytes.roundUp(chunkTableOffset + chunkTableSize, Bytes.BLOCK_SIZE);
     if (fileSize > Integer.MAX_VALUE) {
@@ -136,36 +115,16 @@ public final class BootstrapWriter {
     }
 
     ByteBuffer out = Bytes.buffer((int) fileSize);
-    for (Node node : walk) {
-      if (node.isDirectory()) {
-        layouts.get(node.inode).data = dirents(node);
-      }
-    }
     for (Inode inode : inodes) {
-      writeInode(out, firstName.get(inode), layouts.get(inode));
+      writeInode(out, inode.firstName, inode.layout);
     }
     for (int i = 0; i < chunkTable.size(); i++) {
       out.put((int) (chunkTableOffset + (long) i * ChunkInfo.SIZE), chunkTable.get(i).encode());
     }
-
-    long blobBlocks = 0;
-    long mapped = Bytes.roundUp(fileSize, MAPPED_ALIGNMENT) / Bytes.BLOCK_SIZE;
-    for (int i = 0; i < n; i++) {
-      BlobInfo blob = blobs.get(i);
-      long blocks = blob.uncompressedSize() / Bytes.BLOCK_SIZE;
-      out.put(
-          DeviceSlot.TABLE_OFFSET + i * DeviceSlot.SIZE,
-          new DeviceSlot(blobId(blob), blocks, mapped).encode());
-      out.put((int) blobTableOffset + i * BlobTableEntry.SIZE, blobEntry(blob, i).encode());
-      blobBlocks += blocks;
-      mapped =
-          Bytes.roundUp((mapped + blocks) * Bytes.BLOCK_SIZE, MAPPED_ALIGNMENT) / Bytes.BLOCK_SIZE;
-    }
-    long prefetchOffset = prefetch.isEmpty() ? 0 : blobTableOffset + blobTableSize;
+    long blobBlocks = writeBlobTables(out, blobTableOffset, fileSize);
     for (int i = 0; i < prefetch.size(); i++) {
       out.putInt((int) (prefetchOffset + 4L * i), (int) prefetch.get(i).inode.nid);
     }
-
     out.put(
         Superblock.OFFSET,
         new Superblock(
@@ -195,6 +154,49 @@ public final class BootstrapWriter {
                 prefetchSize)
             .encode());
     return out.array();
+  }
+
+  /**
+   * Places the inode records one after the other from the block after meta_blkaddr (root nid 128),
+   * 32-byte aligned; a record with an inline tail moves to the next block rather than let the tail
+   * cross a block boundary. Returns the first free block after the records.
+   */
+  private long placeRecords(List<Inode> inodes, long metaAddr) {
+    long cursor = metaAddr + Bytes.BLOCK_SIZE;
+    for (Inode inode : inodes) {
+      Layout layout = plan(inode.firstName);
+      inode.layout = layout;
+      long at = Bytes.roundUp(cursor, 32);
+      if (layout.dataLayout == ExtendedInode.LAYOUT_FLAT_INLINE
+          && at % Bytes.BLOCK_SIZE + layout.recordSize > Bytes.BLOCK_SIZE) {
+        at = Bytes.roundUp(at, Bytes.BLOCK_SIZE);
+      }
+      inode.offset = at;
+      inode.nid = (at - metaAddr) / 32;
+      cursor = at + layout.recordSize;
+    }
+    return Bytes.roundUp(cursor, Bytes.BLOCK_SIZE) / Bytes.BLOCK_SIZE;
+  }
+
+  /**
+   * Device slots and blob table entries; mapped_blkaddr as nydus 2.3+ assigns it (§1.4). Returns
+   * the total device blocks for the superblock.
+   */
+  private long writeBlobTables(ByteBuffer out, long blobTableOffset, long fileSize) {
+    long total = 0;
+    long mapped = Bytes.roundUp(fileSize, MAPPED_ALIGNMENT) / Bytes.BLOCK_SIZE;
+    for (int i = 0; i < blobs.size(); i++) {
+      BlobInfo blob = blobs.get(i);
+      long blocks = blob.uncompressedSize() / Bytes.BLOCK_SIZE;
+      out.put(
+          DeviceSlot.TABLE_OFFSET + i * DeviceSlot.SIZE,
+          new DeviceSlot(blobId(blob), blocks, mapped).encode());
+      out.put((int) blobTableOffset + i * BlobTableEntry.SIZE, blobEntry(blob, i).encode());
+      total += blocks;
+      mapped =
+          Bytes.roundUp((mapped + blocks) * Bytes.BLOCK_SIZE, MAPPED_ALIGNMENT) / Bytes.BLOCK_SIZE;
+    }
+    return total;
   }
 
   private void checkBlobs() {
@@ -450,6 +452,28 @@ public final class BootstrapWriter {
     return new DirentBlocks(items.stream().map(DirentBlocks.Item::name).toList()).encode(items);
   }
 
+  /**
+   * nydus's page-cache optimisation (§1.11): when a file's chunks lie back to back in one blob, the
+   * kernel may treat the file as one big chunk. Only the format word changes; the index array keeps
+   * one entry per superblock-sized chunk, which is what nydusd uses.
+   */
+  private int kernelChunkBits(Entry e) {
+    List<Chunk> chunks = e.chunks();
+    if (chunks.size() < 2) {
+      return chunkBits;
+    }
+    Chunk first = chunks.get(0);
+    for (int i = 1; i < chunks.size(); i++) {
+      Chunk c = chunks.get(i);
+      if (c.blobIndex() != first.blobIndex()
+          || c.uncompressedOffset()
+              != first.uncompressedOffset() + (long) i * options.chunkSize()) {
+        return chunkBits;
+      }
+    }
+    return 64 - Long.numberOfLeadingZeros(e.size() - 1); // log2 of the next power of two
+  }
+
   private void writeInode(ByteBuffer out, Node node, Layout layout) {
     Inode inode = node.inode;
     Entry e = inode.entry;
@@ -459,9 +483,12 @@ public final class BootstrapWriter {
     switch (e.type()) {
       case REGULAR -> {
         size = e.size();
-        iu = ExtendedInode.CHUNK_FORMAT_INDEXES | (chunkBits - 12);
+        iu = ExtendedInode.CHUNK_FORMAT_INDEXES | (kernelChunkBits(e) - 12);
       }
       case DIRECTORY, SYMLINK -> {
+        if (e.type() == FileType.DIRECTORY) {
+          layout.data = dirents(node); // needs every nid, so only now
+        }
         size = layout.data.length;
         iu = layout.firstBlock;
       }

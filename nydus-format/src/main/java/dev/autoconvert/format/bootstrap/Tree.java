@@ -18,10 +18,12 @@ import java.util.TreeMap;
  */
 final class Tree {
 
-  /** One on-disk inode; hardlinked names share it. Placement fields are filled by the writer. */
+  /** One on-disk inode; hardlinked names share it. The other fields are filled by the writer. */
   static final class Inode {
     final Entry entry;
     int names;
+    Node firstName;
+    BootstrapWriter.Layout layout;
     long ino;
     long offset;
     long nid;

@@ -54,12 +54,13 @@ public final class RegistryClient {
   private final Backoff backoff;
   private final Clock clock;
   private final Duration requestTimeout;
+  private final ReadWatchdog watchdog;
   private final long chunkSize;
   private final int pageSize;
   private final String userAgent;
 
   /** A registry's base URI and its authorization state. */
-  private record Endpoint(String host, URI base, boolean plainHttp, Authenticator auth) {}
+  private record Endpoint(URI base, boolean plainHttp, Authenticator auth) {}
 
   private RegistryClient(Builder builder) {
     this.configs = Map.copyOf(builder.configs);
@@ -71,6 +72,7 @@ public final class RegistryClient {
             () -> ThreadLocalRandom.current().nextDouble(),
             builder.clock);
     this.requestTimeout = builder.requestTimeout;
+    this.watchdog = new ReadWatchdog(builder.readTimeout);
     this.chunkSize = builder.chunkSize;
     this.pageSize = builder.pageSize;
     this.userAgent = builder.userAgent;
@@ -122,8 +124,8 @@ public final class RegistryClient {
   /**
    * Opens a blob for streaming. The stream verifies size ({@code size < 0}: unknown) and digest as
    * it is read and fails at the end with {@link ErrorKind#DIGEST_MISMATCH} if they do not match;
-   * consume it to the end before trusting what it gave. A broken connection is resumed with a
-   * {@code Range} request from where it broke.
+   * consume it to the end before trusting what it gave. A broken or stalled connection (no data for
+   * the read timeout) is resumed with a {@code Range} request from where it stopped.
    */
   public InputStream openBlob(ImageReference repository, Digest digest, long size)
       throws RegistryException {
@@ -134,7 +136,8 @@ public final class RegistryClient {
             digest,
             size,
             offset -> call(endpoint, new BlobPuller(repository, digest, offset)),
-            backoff)
+            backoff,
+            watchdog)
         .start();
   }
 
@@ -261,7 +264,6 @@ public final class RegistryClient {
           String apiHost = h.equals(ImageReference.DOCKER_HUB) ? DOCKER_HUB_API : h;
           URI base = URI.create((config.plainHttp() ? "http://" : "https://") + apiHost);
           return new Endpoint(
-              h,
               base,
               config.plainHttp(),
               new Authenticator(h, config.credentials(), config.plainHttp(), clock));
@@ -271,13 +273,10 @@ public final class RegistryClient {
   private Endpoint tokenEndpoint(URI realm, boolean plainHttp) {
     // The realm is called with the credentials in the request itself, never with a challenge.
     return new Endpoint(
-        realm.getAuthority(),
-        realm,
-        plainHttp,
-        new Authenticator(realm.getAuthority(), null, false, clock));
+        realm, plainHttp, new Authenticator(realm.getAuthority(), null, false, clock));
   }
 
-  <T> T call(Endpoint endpoint, RegistryOperation<T> operation) throws RegistryException {
+  private <T> T call(Endpoint endpoint, RegistryOperation<T> operation) throws RegistryException {
     boolean reauthenticated = false;
     for (int attempt = 0; ; ) {
       RegistryException failure;
@@ -446,6 +445,7 @@ public final class RegistryClient {
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofMinutes(2);
+    private Duration readTimeout = Duration.ofMinutes(1);
     private long chunkSize = 64L * 1024 * 1024;
     private int pageSize = 100;
     private String userAgent = "nydus-autoconvert";
@@ -479,6 +479,15 @@ public final class RegistryClient {
     /** Time until an answer's headers arrive (a streaming body may take longer). */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /** Longest wait for the next bytes of a blob download before it is resumed. */
+    public Builder readTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("read timeout must be positive, was " + timeout);
+      }
+      this.readTimeout = timeout;
       return this;
     }
 

@@ -24,6 +24,7 @@ final class ResumableBlobStream extends InputStream {
   private final long expectedSize;
   private final Opener opener;
   private final Backoff backoff;
+  private final ReadWatchdog watchdog;
   private final MessageDigest sha256 = Digest.newSha256();
   private InputStream current;
   private long position;
@@ -32,12 +33,18 @@ final class ResumableBlobStream extends InputStream {
   private boolean finished;
 
   ResumableBlobStream(
-      String action, Digest expected, long expectedSize, Opener opener, Backoff backoff) {
+      String action,
+      Digest expected,
+      long expectedSize,
+      Opener opener,
+      Backoff backoff,
+      ReadWatchdog watchdog) {
     this.action = action;
     this.expected = expected;
     this.expectedSize = expectedSize;
     this.opener = opener;
     this.backoff = backoff;
+    this.watchdog = watchdog;
   }
 
   /** Opens the first connection now, so that a missing blob fails before anything is read. */
@@ -67,7 +74,7 @@ final class ResumableBlobStream extends InputStream {
       }
       int n;
       try {
-        n = current.read(buffer, offset, length);
+        n = watchdog.read(current, buffer, offset, length);
       } catch (RegistryException e) {
         throw e;
       } catch (IOException e) {

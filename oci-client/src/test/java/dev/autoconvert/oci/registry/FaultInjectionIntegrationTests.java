@@ -147,6 +147,54 @@ class FaultInjectionIntegrationTests {
   }
 
   @Test
+  void stalledDownloadIsAbandonedAfterTheReadTimeoutAndResumed() throws IOException {
+    RegistryClient impatient =
+        RegistryClient.builder()
+            .registry(RegistryConfig.plainHttp(proxy.host()))
+            .retryPolicy(POLICY)
+            .readTimeout(Duration.ofMillis(500))
+            .sleeper(sleeps::add)
+            .build();
+    ImageReference ref = ref("stall/app:v1");
+    byte[] content = randomBytes(200_000);
+    BlobSource blob = BlobSource.ofBytes(content);
+    impatient.pushBlob(ref, blob);
+    proxy.stallNext("GET", "/v2/stall/app/blobs/", 1, 50_000);
+
+    long start = System.nanoTime();
+    try (InputStream in = impatient.openBlob(ref, blob.digest(), content.length)) {
+      assertThat(in.readAllBytes()).isEqualTo(content);
+    }
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(proxy.requests())
+        .filteredOn(s -> s.method().equals("GET") && s.path().startsWith("/v2/stall/app/blobs/"))
+        .extracting(FaultyProxy.Seen::range)
+        .containsExactly(null, "bytes=50000-");
+  }
+
+  @Test
+  void tagListFollowsTheNextLinkToTheRegistry() throws IOException {
+    // distribution 2.8 answers all tags on one page, so the proxy plays a paginating first page
+    RawManifest manifest = pushImage(client, ref("pages/app:c"), randomBytes(10));
+    client.pushManifest(ref("pages/app:d"), manifest);
+    proxy.answerNext(
+        "GET",
+        "/v2/pages/app/tags/list",
+        200,
+        Map.of(
+            "Content-Type", "application/json",
+            "Link", "</v2/pages/app/tags/list?last=b&n=2>; rel=\"next\""),
+        "{\"name\":\"pages/app\",\"tags\":[\"a\",\"b\"]}");
+
+    assertThat(client.listTags(ref("pages/app:c"))).containsExactly("a", "b", "c", "d");
+    assertThat(proxy.requests())
+        .filteredOn(s -> s.path().startsWith("/v2/pages/app/tags/list"))
+        .extracting(FaultyProxy.Seen::path)
+        .containsExactly("/v2/pages/app/tags/list?n=100", "/v2/pages/app/tags/list?last=b&n=2");
+  }
+
+  @Test
   void failedChunkRestartsTheUploadFromANewSession() throws IOException {
     ImageReference ref = ref("restart/app:v1");
     byte[] content = randomBytes(200_000);
@@ -158,6 +206,46 @@ class FaultInjectionIntegrationTests {
     assertThat(proxy.count("POST", "/v2/restart/app/blobs/uploads/")).isEqualTo(2);
     try (InputStream in = client.openBlob(ref, Digest.of(content), content.length)) {
       assertThat(in.readAllBytes()).isEqualTo(content);
+    }
+  }
+
+  @Test
+  void tokenRefusedDuringAnUploadRestartsThePushWithANewToken() throws IOException {
+    try (LocalRegistry tokenRegistry =
+            LocalRegistry.builder().tokenAuth("uploader", "up-pass").start();
+        FaultyProxy tokenProxy = new FaultyProxy(tokenRegistry.host())) {
+      RegistryClient uploader =
+          RegistryClient.builder()
+              .registry(
+                  RegistryConfig.plainHttp(tokenProxy.host())
+                      .withCredentials("uploader", "up-pass"))
+              .retryPolicy(POLICY)
+              .chunkSize(64 * 1024)
+              .sleeper(sleeps::add)
+              .build();
+      ImageReference ref = ImageReference.parse(tokenProxy.host() + "/expire/app:v1");
+      String challenge =
+          "Bearer realm=\""
+              + tokenRegistry.tokenServer().realm()
+              + "\",service=\"test-registry\",scope=\"repository:expire/app:pull,push\"";
+      tokenProxy.answerNext(
+          "PATCH",
+          "/v2/expire/app/blobs/uploads/",
+          401,
+          Map.of("WWW-Authenticate", challenge),
+          "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"token expired\"}]}");
+      byte[] content = randomBytes(150_000);
+      int tokensBefore = tokenRegistry.tokenServer().issuedTokens();
+
+      assertThat(uploader.pushBlob(ref, BlobSource.ofBytes(content)))
+          .isEqualTo(BlobPushOutcome.UPLOADED);
+
+      assertThat(tokenProxy.count("POST", "/v2/expire/app/blobs/uploads/")).isEqualTo(2);
+      // pull (existence check), pull+push, and the replacement pull+push token
+      assertThat(tokenRegistry.tokenServer().issuedTokens() - tokensBefore).isEqualTo(3);
+      try (InputStream in = uploader.openBlob(ref, Digest.of(content), content.length)) {
+        assertThat(in.readAllBytes()).isEqualTo(content);
+      }
     }
   }
 

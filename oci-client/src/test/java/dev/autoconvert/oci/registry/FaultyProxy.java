@@ -47,6 +47,8 @@ final class FaultyProxy implements AutoCloseable {
     final int status;
     final Map<String, String> headers;
     final long cutAfter;
+    final boolean stall;
+    byte[] body = new byte[0];
 
     Fault(
         String method,
@@ -54,13 +56,15 @@ final class FaultyProxy implements AutoCloseable {
         int times,
         int status,
         Map<String, String> headers,
-        long cutAfter) {
+        long cutAfter,
+        boolean stall) {
       this.method = method;
       this.pathPrefix = pathPrefix;
       this.remaining = times;
       this.status = status;
       this.headers = headers;
       this.cutAfter = cutAfter;
+      this.stall = stall;
     }
   }
 
@@ -86,15 +90,31 @@ final class FaultyProxy implements AutoCloseable {
         .count();
   }
 
+  /** The next matching request is answered with this status, headers and body instead. */
+  void answerNext(
+      String method, String pathPrefix, int status, Map<String, String> headers, String body) {
+    Fault fault = new Fault(method, pathPrefix, 1, status, headers, -1, false);
+    fault.body = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    faults.add(fault);
+  }
+
   /** The next {@code times} matching requests are answered with {@code status} and headers. */
   void failNext(
       String method, String pathPrefix, int times, int status, Map<String, String> headers) {
-    faults.add(new Fault(method, pathPrefix, times, status, headers, -1));
+    faults.add(new Fault(method, pathPrefix, times, status, headers, -1, false));
   }
 
   /** The next {@code times} matching answers lose their connection after {@code bytes} bytes. */
   void cutNext(String method, String pathPrefix, int times, long bytes) {
-    faults.add(new Fault(method, pathPrefix, times, 0, Map.of(), bytes));
+    faults.add(new Fault(method, pathPrefix, times, 0, Map.of(), bytes, false));
+  }
+
+  /**
+   * The next {@code times} matching answers send {@code bytes} bytes and then nothing more until
+   * the client gives up (at most 30 s).
+   */
+  void stallNext(String method, String pathPrefix, int times, long bytes) {
+    faults.add(new Fault(method, pathPrefix, times, 0, Map.of(), bytes, true));
   }
 
   private synchronized Fault take(String method, String path) {
@@ -117,7 +137,8 @@ final class FaultyProxy implements AutoCloseable {
       if (fault != null && fault.cutAfter < 0) {
         exchange.getRequestBody().readAllBytes();
         fault.headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-        exchange.sendResponseHeaders(fault.status, -1);
+        exchange.sendResponseHeaders(fault.status, fault.body.length == 0 ? -1 : fault.body.length);
+        exchange.getResponseBody().write(fault.body);
         return;
       }
       HttpResponse<InputStream> response = forward(exchange, method, path);
@@ -146,6 +167,9 @@ final class FaultyProxy implements AutoCloseable {
           // write part of the body, then closing the exchange short breaks the connection
           out.write(body.readNBytes((int) fault.cutAfter));
           out.flush();
+          if (fault.stall) {
+            Thread.sleep(30_000);
+          }
           return;
         }
         body.transferTo(out);

@@ -49,6 +49,40 @@ class ResumableBlobStreamTests {
     };
   }
 
+  /** Gives the first bytes, then blocks until closed, like a connection that went silent. */
+  private static final class Stalling extends InputStream {
+    private final ByteArrayInputStream head;
+    private final java.util.concurrent.CountDownLatch closed =
+        new java.util.concurrent.CountDownLatch(1);
+
+    Stalling(byte[] content, int headLength) {
+      this.head = new ByteArrayInputStream(content, 0, headLength);
+    }
+
+    @Override
+    public int read() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (head.available() > 0) {
+        return head.read(b, off, len);
+      }
+      try {
+        closed.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException("stream closed");
+    }
+
+    @Override
+    public void close() {
+      closed.countDown();
+    }
+  }
+
   private ResumableBlobStream stream(byte[] served, long size, ServerBehaviour behaviour)
       throws RegistryException {
     return new ResumableBlobStream(
@@ -59,7 +93,8 @@ class ResumableBlobStreamTests {
               offsets.add(offset);
               return behaviour.serve(served, offset, offsets.size());
             },
-            backoff)
+            backoff,
+            new ReadWatchdog(Duration.ofMillis(200)))
         .start();
   }
 
@@ -82,6 +117,26 @@ class ResumableBlobStreamTests {
       assertThat(in.resumes()).isEqualTo(1);
     }
     assertThat(offsets).containsExactly(0L, 4000L);
+  }
+
+  @Test
+  void stalledConnectionIsClosedAndResumed() throws IOException {
+    try (ResumableBlobStream in =
+        stream(
+            CONTENT,
+            CONTENT.length,
+            (content, offset, call) -> {
+              if (call > 1) {
+                return new BlobPuller.Body(
+                    new ByteArrayInputStream(content, (int) offset, content.length - (int) offset),
+                    offset);
+              }
+              return new BlobPuller.Body(new Stalling(content, 2000), 0);
+            })) {
+      assertThat(in.readAllBytes()).isEqualTo(CONTENT);
+      assertThat(in.resumes()).isEqualTo(1);
+    }
+    assertThat(offsets).containsExactly(0L, 2000L);
   }
 
   @Test

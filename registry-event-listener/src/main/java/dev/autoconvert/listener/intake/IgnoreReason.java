@@ -10,7 +10,9 @@ public enum IgnoreReason {
   /** A push of a blob or of something that is not an image manifest or index. */
   NOT_A_MANIFEST("not_a_manifest"),
   /** A manifest pushed by digest only (the children of an index, Harbor pushes by digest). */
-  UNTAGGED("untagged");
+  UNTAGGED("untagged"),
+  /** Delivered again after this listener already had it acknowledged by Kafka. */
+  DUPLICATE("duplicate");
 
   private final String tag;
 

@@ -4,12 +4,12 @@ import dev.autoconvert.contracts.PushEvent;
 import dev.autoconvert.listener.ListenerProperties;
 import dev.autoconvert.listener.publish.KafkaUnavailableException;
 import dev.autoconvert.listener.publish.PushEventPublisher;
+import dev.autoconvert.listener.publish.RecentlyPublished;
 import dev.autoconvert.listener.security.WebhookAuthenticator;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,9 +47,9 @@ class WebhookController {
   private final Map<String, WebhookFormat> formats;
   private final WebhookAuthenticator authenticator;
   private final PushEventPublisher publisher;
+  private final RecentlyPublished recentlyPublished;
   private final IntakeMetrics metrics;
   private final ListenerProperties properties;
-  private final Clock clock;
   private final JsonMapper json =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
@@ -57,15 +57,16 @@ class WebhookController {
       List<WebhookFormat> formats,
       WebhookAuthenticator authenticator,
       PushEventPublisher publisher,
+      RecentlyPublished recentlyPublished,
       IntakeMetrics metrics,
       ListenerProperties properties) {
     this.formats =
         formats.stream().collect(Collectors.toMap(WebhookFormat::name, Function.identity()));
     this.authenticator = authenticator;
     this.publisher = publisher;
+    this.recentlyPublished = recentlyPublished;
     this.metrics = metrics;
     this.properties = properties;
-    this.clock = Clock.systemUTC();
   }
 
   @PostMapping("/webhooks/{format:distribution|harbor}")
@@ -83,7 +84,7 @@ class WebhookController {
   private ResponseEntity<Map<String, Object>> intake(
       String formatName, String registryId, HttpServletRequest request) {
     long startedAt = System.nanoTime();
-    Instant receivedAt = clock.instant();
+    Instant receivedAt = Instant.now();
     WebhookFormat format = formats.get(formatName);
     request.setAttribute(Attributes.FORMAT, formatName);
     String host = registryHost(registryId);
@@ -95,7 +96,8 @@ class WebhookController {
           Rejection.Reason.UNAUTHORIZED, "missing or wrong Authorization: Bearer token");
     }
     checkContentType(format, request.getContentType());
-    Triage triage = format.read(parse(readBody(request)), host, receivedAt);
+    Triage triage =
+        withoutRecentlyPublished(format.read(parse(readBody(request)), host, receivedAt));
 
     String metricRegistry = (String) request.getAttribute(Attributes.REGISTRY);
     metrics.received(formatName, metricRegistry, triage.received());
@@ -105,6 +107,19 @@ class WebhookController {
     }
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .body(Map.of("published", triage.kept().size(), "ignored", triage.ignored().size()));
+  }
+
+  private Triage withoutRecentlyPublished(Triage triage) {
+    Triage.Builder fresh = new Triage.Builder();
+    triage.ignored().forEach(fresh::ignore);
+    for (PushEvent event : triage.kept()) {
+      if (recentlyPublished.contains(event)) {
+        fresh.ignore(IgnoreReason.DUPLICATE);
+      } else {
+        fresh.keep(event);
+      }
+    }
+    return fresh.build();
   }
 
   private String registryHost(String registryId) {
@@ -188,6 +203,7 @@ class WebhookController {
           Rejection.Reason.KAFKA_UNAVAILABLE, "Kafka is unavailable; deliver again");
     }
     metrics.kafkaAck(Duration.ofNanos(System.nanoTime() - sendStart), true);
+    recentlyPublished.add(events);
     metrics.published(format, registryId, events.size());
     for (PushEvent event : events) {
       log.info(

@@ -251,6 +251,36 @@ class WebhookIntakeIntegrationTests {
   }
 
   @Test
+  void distribution3EnvelopeIsAcceptedWithItsV2MediaType() {
+    HttpResponse<String> response =
+        webhooks.post(
+            "/webhooks/distribution",
+            "application/vnd.docker.distribution.events.v2+json",
+            TOKEN,
+            Webhooks.sample("distribution/v2-push-oci-manifest-tagged.json", namespace));
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(topic.await(this::mine, 1, Duration.ofSeconds(10)))
+        .extracting(ConsumerRecord::key)
+        .containsExactly(REGISTRY + "/" + namespace + "/api:2.4.1");
+  }
+
+  @Test
+  void redeliveryOfAnAcknowledgedEventIsAcceptedWithoutPublishingAgain() {
+    String body = Webhooks.distributionPush("r-" + UUID.randomUUID(), namespace + "/app", "v1");
+
+    HttpResponse<String> first =
+        webhooks.post("/webhooks/distribution", Webhooks.DISTRIBUTION_V1, TOKEN, body);
+    HttpResponse<String> again =
+        webhooks.post("/webhooks/distribution", Webhooks.DISTRIBUTION_V1, TOKEN, body);
+
+    assertThat(first.statusCode()).isEqualTo(202);
+    assertThat(again.statusCode()).isEqualTo(202);
+    assertThat(again.body()).contains("\"published\":0").contains("\"ignored\":1");
+    assertThat(topic.await(this::mine, 2, Duration.ofSeconds(3))).hasSize(1);
+  }
+
+  @Test
   void multiEventEnvelopePublishesEveryKeptEventOnly() {
     HttpResponse<String> response = postDistribution("multi-arch-push-three-events.json");
 

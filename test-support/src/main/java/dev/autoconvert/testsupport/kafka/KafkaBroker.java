@@ -55,6 +55,23 @@ public final class KafkaBroker implements AutoCloseable {
   /** Formats a fresh data directory and starts the broker; returns once it accepts clients. */
   public static KafkaBroker start(String name) {
     Path lib = libDir();
+    for (int attempt = 1; ; attempt++) {
+      KafkaBroker broker = prepare(lib, name);
+      try {
+        broker.start();
+        return broker;
+      } catch (IllegalStateException e) {
+        // Free ports are picked before the broker binds them: another process may win the race.
+        boolean portTaken = broker.logContains("Address already in use");
+        broker.close();
+        if (!portTaken || attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static KafkaBroker prepare(Path lib, String name) {
     try {
       Path work = Files.createTempDirectory("kafka-" + name + "-");
       int[] ports = freePorts(2);
@@ -62,7 +79,6 @@ public final class KafkaBroker implements AutoCloseable {
       broker.writeConfig();
       broker.format();
       Runtime.getRuntime().addShutdownHook(broker.reaper);
-      broker.start();
       return broker;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare a Kafka broker in a temp directory", e);
@@ -235,6 +251,16 @@ public final class KafkaBroker implements AutoCloseable {
     kill();
     throw new IllegalStateException(
         "Kafka broker not ready after " + START_TIMEOUT + "; " + tail(log));
+  }
+
+  private boolean logContains(String text) {
+    Path log = workDir.resolve("broker.log");
+    try {
+      return Files.exists(log)
+          && new String(Files.readAllBytes(log), StandardCharsets.UTF_8).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static boolean accepts(int port) {

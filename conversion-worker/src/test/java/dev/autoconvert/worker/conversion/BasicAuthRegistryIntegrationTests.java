@@ -1,0 +1,34 @@
+package dev.autoconvert.worker.conversion;
+
+import dev.autoconvert.testsupport.registry.LocalRegistry;
+import dev.autoconvert.worker.testing.WorkerTestProperties;
+import java.io.IOException;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The worker against a registry with basic authentication. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class BasicAuthRegistryIntegrationTests extends AuthenticatedRegistryChecks {
+  private static Setup setup;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry properties) throws IOException {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    setup =
+        Setup.start(LocalRegistry.builder().basicAuth(USER, "s3cret-" + run).start(), "basic", run);
+    WorkerTestProperties.register(properties, setup.registry(), "basic", run);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    setup.close();
+  }
+
+  @Override
+  Setup setup() {
+    return setup;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.autoconvert.worker.testing;
+
+import dev.autoconvert.testsupport.registry.LocalRegistry;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/** Worker properties for a test: its own topics, group and worker id, and one registry. */
+public final class WorkerTestProperties {
+  private WorkerTestProperties() {}
+
+  /** Topics are {@code it-<name>-requests-<run>} and {@code it-<name>-status-<run>}. */
+  public static void register(
+      DynamicPropertyRegistry properties, LocalRegistry registry, String name, String run) {
+    properties.add("spring.kafka.bootstrap-servers", KafkaTestSupport::bootstrapServers);
+    properties.add("spring.kafka.consumer.group-id", () -> "it-" + name + "-" + run);
+    properties.add("autoconvert.worker.requests-topic", () -> requests(name, run));
+    properties.add("autoconvert.worker.status-topic", () -> status(name, run));
+    properties.add("autoconvert.worker.registries[0].host", registry::host);
+    properties.add("autoconvert.worker.registries[0].plain-http", () -> "true");
+    if (registry.username() != null) {
+      properties.add("autoconvert.worker.registries[0].username", registry::username);
+      properties.add("autoconvert.worker.registries[0].password", registry::password);
+    }
+    properties.add("autoconvert.worker.retry.initial-backoff", () -> "500ms");
+    properties.add("autoconvert.worker.retry.max-attempts", () -> "6");
+    properties.add("autoconvert.worker.id", () -> name + "-worker");
+  }
+
+  public static String requests(String name, String run) {
+    return "it-" + name + "-requests-" + run;
+  }
+
+  public static String status(String name, String run) {
+    return "it-" + name + "-status-" + run;
+  }
+}
