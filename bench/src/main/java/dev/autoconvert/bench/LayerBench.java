@@ -43,7 +43,7 @@ import java.util.zip.GZIPOutputStream;
  * directory); without one, only the generated layer is measured.
  */
 public final class LayerBench {
-  private static final int ROUNDS = 5;
+  private static final int ROUNDS = 3;
   private static final int MIB = 1 << 20;
 
   private LayerBench() {}

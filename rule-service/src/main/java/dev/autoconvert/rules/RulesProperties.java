@@ -36,11 +36,13 @@ public record RulesProperties(
    * @param pollInterval how often the relay looks for unsent rows
    * @param batchSize rows published per transaction
    * @param sendTimeout how long the relay waits for Kafka's acknowledgement of a batch
+   * @param retention how long sent rows are kept (for inspection) before they are deleted
    */
   public record Outbox(
       @DefaultValue("200ms") @NotNull Duration pollInterval,
       @DefaultValue("100") @Min(1) @Max(1000) int batchSize,
-      @DefaultValue("10s") @NotNull Duration sendTimeout) {}
+      @DefaultValue("10s") @NotNull Duration sendTimeout,
+      @DefaultValue("7d") @NotNull Duration retention) {}
 
   /**
    * @param refreshInterval how often the job and outbox gauges are recomputed

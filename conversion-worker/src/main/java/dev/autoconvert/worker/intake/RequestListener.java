@@ -26,6 +26,8 @@ class RequestListener {
 
   @KafkaListener(
       id = "conversion-requests",
+      // the group is spring.kafka.consumer.group-id (conversion-worker), not the listener id
+      idIsGroup = false,
       topics = "${autoconvert.worker.requests-topic:conversion.requests}",
       concurrency = "${autoconvert.worker.concurrency:2}")
   void onRequest(ConsumerRecord<String, byte[]> record, Acknowledgment ack)

@@ -222,6 +222,22 @@ class ConversionEndToEndIntegrationTests {
   }
 
   @Test
+  void dockerSchema2SourceBecomesADockerSchema2NydusImage() throws IOException {
+    String digest = images.pushDocker("e2e/docker", "v1", ConversionFixture.threeLayers("docker"));
+    assertThat(images.manifest("e2e/docker", digest).mediaType())
+        .isEqualTo(MediaTypes.DOCKER_MANIFEST);
+    ConversionStatus done =
+        last(convert(images.request("e2e/docker", "v1", digest, 1, ConversionOptions.defaults())));
+    assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+    StoredManifest nydus = images.manifest("e2e/docker", "v1-nydus");
+    assertThat(nydus.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
+    JsonNode layers = JSON.readTree(nydus.bytes()).get("layers");
+    assertThat(layers.get(0).get("mediaType").asString()).isEqualTo(MediaTypes.NYDUS_BLOB);
+    assertThat(layers.get(3).get("mediaType").asString()).isEqualTo(MediaTypes.DOCKER_LAYER_GZIP);
+    assertThat(images.check("e2e/docker", "v1")).startsWith("exit 0");
+  }
+
+  @Test
   void alreadyNydusAndNonImageSourcesAreSkipped() throws IOException {
     String digest = images.push("e2e/skip", "v1", ConversionFixture.threeLayers("s"));
     assertThat(

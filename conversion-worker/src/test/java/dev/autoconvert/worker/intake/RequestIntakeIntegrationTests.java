@@ -21,10 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -59,6 +61,14 @@ class RequestIntakeIntegrationTests {
   @AfterAll
   static void stopKafkaClients() {
     kafka.close();
+  }
+
+  @Autowired KafkaListenerEndpointRegistry listeners;
+
+  @Test
+  void requestsAreConsumedInTheConfiguredGroup() {
+    assertThat(listeners.getListenerContainer("conversion-requests").getGroupId())
+        .isEqualTo("it-intake-" + RUN);
   }
 
   @Test

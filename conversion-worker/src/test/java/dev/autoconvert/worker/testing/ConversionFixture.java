@@ -75,6 +75,23 @@ public final class ConversionFixture {
     return digest(repository, tag);
   }
 
+  /**
+   * Pushes {@code layers} as a Docker schema 2 image (skopeo --format v2s2); returns its digest.
+   */
+  public String pushDocker(String repository, String tag, List<byte[]> layers) throws IOException {
+    Path dir = Files.createTempDirectory("fixture-layout");
+    OciLayout.create(dir).image("img", "amd64", layers);
+    registry.skopeo(
+        "copy",
+        "-q",
+        "--format",
+        "v2s2",
+        "--dest-tls-verify=false",
+        "oci:" + dir + ":img",
+        "docker://" + registry.host() + "/" + repository + ":" + tag);
+    return digest(repository, tag);
+  }
+
   /** Pushes an index of one image per architecture; returns the index digest. */
   public String pushIndex(String repository, String tag, List<String> architectures)
       throws IOException {

@@ -276,7 +276,14 @@ public final class ImageConverter {
                       () -> Files.newInputStream(blob.path()),
                       null);
               log.fine(() -> "blob " + result.blobDigest() + " " + pushed);
-              cache.store(layer.digest(), options, nydus, target);
+              try {
+                cache.store(layer.digest(), options, nydus, target);
+              } catch (IOException e) {
+                // the cache only saves work: a conversion does not fail for it
+                log.log(
+                    Level.WARNING,
+                    "could not remember %s in the layer cache: %s".formatted(layer.digest(), e));
+              }
             });
         return nydus;
       }

@@ -56,6 +56,8 @@ public final class BlobWriter implements AutoCloseable {
   private final Map<ChunkKey, Chunk> byDigest = new HashMap<>();
   private final List<TocEntry> toc = new ArrayList<>();
   private Batch filling = new Batch();
+  private byte[] readBuffer;
+  private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
   private long uncompressedEnd;
   private boolean chunksFinished;
 
@@ -106,13 +108,14 @@ public final class BlobWriter implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       long fileOffset = (long) i * chunkSize;
       int len = (int) Math.min(chunkSize, size - fileOffset);
-      byte[] buf = new byte[len];
+      // One thread places each chunk before reading the next, so one buffer serves them all.
+      byte[] buf = pool == null ? singleThreadBuffer(len) : pooledBuffer(len);
       int got = data.readNBytes(buf, 0, len);
       if (got < len) {
         throw new FormatException(
             path + ": file data ends at " + (fileOffset + got) + " of " + size + " bytes");
       }
-      Piece piece = new Piece(buf, fileOffset, file, i);
+      Piece piece = new Piece(buf, len, fileOffset, file, i);
       if (pool == null) {
         piece.digest = ChunkDigests.digest(digester, buf, 0, len);
         if (!byDigest.containsKey(new ChunkKey(piece.digest, len))) {
@@ -128,7 +131,7 @@ public final class BlobWriter implements AutoCloseable {
 
   private void queue(Piece piece) throws IOException {
     filling.pieces.add(piece);
-    filling.bytes += piece.data.length;
+    filling.bytes += piece.length;
     if (filling.bytes >= chunkSize || filling.pieces.size() >= MAX_PIECES_PER_BATCH) {
       submitFilling();
     }
@@ -147,8 +150,8 @@ public final class BlobWriter implements AutoCloseable {
         pool.submit(
             () -> {
               for (Piece p : batch.pieces) {
-                p.digest = ChunkDigests.digest(digester, p.data, 0, p.data.length);
-                p.compressed = ChunkCodec.compress(compressor, p.data, 0, p.data.length);
+                p.digest = ChunkDigests.digest(digester, p.data, 0, p.length);
+                p.compressed = ChunkCodec.compress(compressor, p.data, 0, p.length);
               }
               return null;
             });
@@ -174,7 +177,7 @@ public final class BlobWriter implements AutoCloseable {
 
   /** Assigns the chunk its place in the blob (or reuses an identical one) and writes it. */
   private void place(Piece p) throws IOException {
-    int len = p.data.length;
+    int len = p.length;
     ChunkKey key = new ChunkKey(p.digest, len);
     Chunk chunk = byDigest.get(key);
     if (chunk == null) {
@@ -182,22 +185,27 @@ public final class BlobWriter implements AutoCloseable {
         throw new FormatException("layer needs more than 2^24 distinct chunks");
       }
       byte[] stored = p.compressed != null ? p.compressed : p.data;
+      int storedLength = p.compressed != null ? p.compressed.length : len;
       chunk =
           new Chunk(
               0,
               chunks.size(),
               out.position,
-              stored.length,
+              storedLength,
               uncompressedEnd,
               len,
               p.fileOffset,
               p.digest);
-      out.write(stored);
+      out.write(stored, storedLength);
       uncompressedEnd += align(len);
       chunks.add(chunk);
       byDigest.put(key, chunk);
     }
     p.file.chunks[p.index] = chunk;
+    if (pool != null && p.data.length == chunkSize && freeBuffers.size() < 4 * threads + 4) {
+      freeBuffers.push(p.data); // its batch is done, so no worker still reads it
+    }
+    p.data = null;
   }
 
   /**
@@ -217,8 +225,8 @@ public final class BlobWriter implements AutoCloseable {
     }
     long dataSize = out.position;
     out.write(SegmentHeader.encode(SegmentHeader.IMAGE_BLOB, dataSize));
-    byte[] imageBlobDigest = out.segmentDigest.digest();
-    out.inChunkSegment = false;
+    // The chunk segment starts at offset 0, so its TOC digest is the blob digest so far.
+    byte[] imageBlobDigest = out.digestSoFar();
     toc.add(
         new TocEntry(
             TocEntry.FLAG_NONE,
@@ -374,7 +382,23 @@ public final class BlobWriter implements AutoCloseable {
     }
   }
 
+  /** Full-size buffers come back from placed chunks; small ones are allocated to size. */
+  private byte[] pooledBuffer(int len) {
+    if (len == chunkSize && !freeBuffers.isEmpty()) {
+      return freeBuffers.pop();
+    }
+    return new byte[len];
+  }
+
+  private byte[] singleThreadBuffer(int len) {
+    if (readBuffer == null || readBuffer.length < len) {
+      readBuffer = new byte[chunkSize];
+    }
+    return readBuffer;
+  }
+
   private static final class Piece {
+    final int length;
     final long fileOffset;
     final FileChunks file;
     final int index;
@@ -382,8 +406,9 @@ public final class BlobWriter implements AutoCloseable {
     byte[] digest;
     byte[] compressed;
 
-    Piece(byte[] data, long fileOffset, FileChunks file, int index) {
+    Piece(byte[] data, int length, long fileOffset, FileChunks file, int index) {
       this.data = data;
+      this.length = length;
       this.fileOffset = fileOffset;
       this.file = file;
       this.index = index;
@@ -403,26 +428,32 @@ public final class BlobWriter implements AutoCloseable {
     }
   }
 
-  /** Counts bytes and hashes the whole blob and the chunk-data segment (for its TOC digest). */
+  /** Counts and hashes the blob as it is written. */
   private static final class Output {
     final OutputStream target;
     final MessageDigest whole = ChunkDigests.newSha256();
-    final MessageDigest segmentDigest = ChunkDigests.newSha256();
     long position;
 
     Output(OutputStream target) {
       this.target = target;
     }
 
-    boolean inChunkSegment = true;
-
     void write(byte[] b) throws IOException {
-      target.write(b);
-      whole.update(b);
-      if (inChunkSegment) {
-        segmentDigest.update(b);
+      write(b, b.length);
+    }
+
+    void write(byte[] b, int length) throws IOException {
+      target.write(b, 0, length);
+      whole.update(b, 0, length);
+      position += length;
+    }
+
+    byte[] digestSoFar() {
+      try {
+        return ((MessageDigest) whole.clone()).digest();
+      } catch (CloneNotSupportedException e) {
+        throw new IllegalStateException("SHA-256 implementation cannot be cloned", e);
       }
-      position += b.length;
     }
   }
 }

@@ -32,7 +32,24 @@ final class ChunkCodec {
             return ctx;
           });
 
+  /** Largest kept scratch buffer: a 16 MiB chunk's compress bound. */
+  private static final int MAX_SCRATCH = (int) Zstd.compressBound(16 << 20);
+
+  /** Per-thread output buffer, so compressing a chunk allocates only its result. */
+  private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1][]);
+
   private ChunkCodec() {}
+
+  private static byte[] scratch(int size) {
+    if (size > MAX_SCRATCH) {
+      return new byte[size]; // e.g. a large bootstrap: not worth keeping per thread
+    }
+    byte[][] holder = SCRATCH.get();
+    if (holder[0] == null || holder[0].length < size) {
+      holder[0] = new byte[size];
+    }
+    return holder[0];
+  }
 
   /** The compressed form, or null when it would not be strictly smaller (store raw then). */
   static byte[] compress(Compressor compressor, byte[] data, int off, int len) {
@@ -42,12 +59,12 @@ final class ChunkCodec {
         return null;
       }
       case ZSTD -> {
-        byte[] dst = new byte[(int) Zstd.compressBound(len)];
+        byte[] dst = scratch((int) Zstd.compressBound(len));
         int n = ZSTD.get().compressByteArray(dst, 0, dst.length, data, off, len);
         out = n < len ? Arrays.copyOf(dst, n) : null;
       }
       case LZ4_BLOCK -> {
-        byte[] dst = new byte[LZ4.maxCompressedLength(len)];
+        byte[] dst = scratch(LZ4.maxCompressedLength(len));
         int n = LZ4.compress(data, off, len, dst, 0, dst.length);
         out = n < len ? Arrays.copyOf(dst, n) : null;
       }

@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,10 +46,9 @@ public final class BootstrapWriter {
   private final List<BlobInfo> blobs;
   private final BootstrapOptions options;
   private final int chunkBits;
-  private final Map<Inode, Layout> layouts = new IdentityHashMap<>();
 
   /** Where one inode's record and data go. */
-  private static final class Layout {
+  static final class Layout {
     byte[] xattrs = new byte[0];
     byte[] data; // directory or symlink bytes
     int dataLayout;
@@ -102,7 +100,7 @@ public final class BootstrapWriter {
 
     long dataBlock = placeRecords(inodes, metaAddr);
     for (Inode inode : inodes) {
-      Layout layout = layouts.get(inode);
+      Layout layout = inode.layout;
       if (layout.fullBlocks > 0) {
         layout.firstBlock = dataBlock;
         dataBlock += layout.fullBlocks;
@@ -118,7 +116,7 @@ public final class BootstrapWriter {
 
     ByteBuffer out = Bytes.buffer((int) fileSize);
     for (Inode inode : inodes) {
-      writeInode(out, inode.firstName, layouts.get(inode));
+      writeInode(out, inode.firstName, inode.layout);
     }
     for (int i = 0; i < chunkTable.size(); i++) {
       out.put((int) (chunkTableOffset + (long) i * ChunkInfo.SIZE), chunkTable.get(i).encode());
@@ -167,7 +165,7 @@ public final class BootstrapWriter {
     long cursor = metaAddr + Bytes.BLOCK_SIZE;
     for (Inode inode : inodes) {
       Layout layout = plan(inode.firstName);
-      layouts.put(inode, layout);
+      inode.layout = layout;
       long at = Bytes.roundUp(cursor, 32);
       if (layout.dataLayout == ExtendedInode.LAYOUT_FLAT_INLINE
           && at % Bytes.BLOCK_SIZE + layout.recordSize > Bytes.BLOCK_SIZE) {

@@ -23,6 +23,7 @@ final class Tree {
     final Entry entry;
     int names;
     Node firstName;
+    BootstrapWriter.Layout layout;
     long ino;
     long offset;
     long nid;

@@ -79,7 +79,8 @@ public final class LayerConverter {
     long tarSize;
     String diffId;
     try (LayerReader reader =
-            LayerReader.open(layer, mediaTypeOrNull, layerName, options.limits());
+            LayerReader.open(
+                layer, mediaTypeOrNull, layerName, options.limits(), options.threads() > 1);
         BlobWriter writer =
             new BlobWriter(
                 blobOut,

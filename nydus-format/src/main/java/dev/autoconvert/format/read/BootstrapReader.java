@@ -26,9 +26,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -300,8 +302,7 @@ public final class BootstrapReader {
     inodes.put("/", new InodeInfo(rootNid, root.raw.ino(), root.raw.nlink()));
     Map<Long, String> firstNameOfNid = new HashMap<>();
     Map<Long, String> firstNameOfIno = new HashMap<>();
-    Map<Long, Boolean> dirSeen = new HashMap<>();
-    dirSeen.put(rootNid, true);
+    Set<Long> dirSeen = new HashSet<>(List.of(rootNid));
     Deque<Dir> pending = new ArrayDeque<>();
     pending.push(new Dir(rootNid, "/", rootNid, 0));
     while (!pending.isEmpty()) {
@@ -337,7 +338,7 @@ public final class BootstrapReader {
             hardlinkTo = firstNameOfIno.putIfAbsent(child.raw.ino(), path);
           }
         } else if (child.type == FileType.DIRECTORY) {
-          if (dirSeen.put(d.nid(), true) != null) {
+          if (!dirSeen.add(d.nid())) {
             throw fail(child.offset, "directory " + path, "a single name", "a second name (cycle)");
           }
           subdirs.add(new Dir(d.nid(), path, dir.nid, dir.depth + 1));
@@ -592,7 +593,11 @@ public final class BootstrapReader {
       return List.of();
     }
     long word = inode.raw.iu();
-    if ((word & ExtendedInode.CHUNK_FORMAT_INDEXES) == 0 || (word & ~0x3fL) != 0) {
+    if ((word & ExtendedInode.CHUNK_FORMAT_INDEXES) == 0
+        || (word
+                & ~(long)
+                    (ExtendedInode.CHUNK_FORMAT_INDEXES | ExtendedInode.CHUNK_FORMAT_BLKBITS_MASK))
+            != 0) {
       throw fail(
           inode.offset + ExtendedInode.OFF_IU,
           "chunk format of " + path,

@@ -1,6 +1,8 @@
 package dev.autoconvert.format.read;
 
+import dev.autoconvert.format.Digester;
 import dev.autoconvert.format.FormatException;
+import dev.autoconvert.format.blob.ChunkDigests;
 import dev.autoconvert.format.tree.Chunk;
 import dev.autoconvert.format.tree.Entry;
 import dev.autoconvert.format.tree.FileType;
@@ -11,6 +13,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -21,10 +25,20 @@ public final class CachedContent implements AutoCloseable {
 
   private final List<FileChannel> caches = new ArrayList<>();
   private final List<Path> paths;
+  private final Digester verifyWith;
 
-  /** {@code blobCaches} in blob-table order. */
+  /** {@code blobCaches} in blob-table order; chunk digests are not checked. */
   public CachedContent(List<Path> blobCaches) throws IOException {
+    this(blobCaches, null);
+  }
+
+  /**
+   * {@code blobCaches} in blob-table order; every chunk read is checked against its recorded digest
+   * with {@code verifyWith} (the bootstrap's digester), unless that is null.
+   */
+  public CachedContent(List<Path> blobCaches, Digester verifyWith) throws IOException {
     this.paths = List.copyOf(blobCaches);
+    this.verifyWith = verifyWith;
     try {
       for (Path p : paths) {
         caches.add(FileChannel.open(p, StandardOpenOption.READ));
@@ -63,6 +77,16 @@ public final class CachedContent implements AutoCloseable {
               c.uncompressedSize() + " bytes",
               "end of file");
         }
+      }
+      if (verifyWith != null
+          && !Arrays.equals(
+              c.digest(), ChunkDigests.digest(verifyWith, chunk.array(), 0, chunk.capacity()))) {
+        throw FormatException.at(
+            paths.get(c.blobIndex()).toString(),
+            c.uncompressedOffset(),
+            "chunk " + c.index() + " of " + entry.path(),
+            verifyWith.cliName() + " " + HexFormat.of().formatHex(c.digest()),
+            "data with another digest");
       }
       out.write(chunk.array());
       written += c.uncompressedSize();

@@ -48,19 +48,24 @@ public final class LayerReader implements Closeable {
   private final Map<String, String> firstNames = new HashMap<>();
   private long offset;
   private long entries;
-  private String current = "(start of archive)";
+  private volatile String current = "(start of archive)";
   private long dataRemaining;
   private int padding;
   private boolean ended;
 
   private LayerReader(
-      String layer, LayerLimits limits, SourceStream source, InputStream decompressed, String codec)
+      String layer,
+      LayerLimits limits,
+      SourceStream source,
+      InputStream decompressed,
+      String codec,
+      boolean readAhead)
       throws TarException {
     this.layer = layer;
     this.source = source;
     this.limits = limits;
     this.tar = new UncompressedStream(decompressed, codec);
-    this.in = new BufferedInputStream(tar, 1 << 16);
+    this.in = new BufferedInputStream(readAhead ? new ReadAheadStream(tar, layer) : tar, 1 << 16);
   }
 
   /**
@@ -71,6 +76,20 @@ public final class LayerReader implements Closeable {
    */
   public static LayerReader open(
       InputStream layer, String mediaTypeOrNull, String layerName, LayerLimits limits)
+      throws IOException {
+    return open(layer, mediaTypeOrNull, layerName, limits, false);
+  }
+
+  /**
+   * As {@link #open(InputStream, String, String, LayerLimits)}; with {@code readAhead} the layer is
+   * decompressed and hashed on a thread of its own (one more core busy, a few MiB of buffer).
+   */
+  public static LayerReader open(
+      InputStream layer,
+      String mediaTypeOrNull,
+      String layerName,
+      LayerLimits limits,
+      boolean readAhead)
       throws IOException {
     SourceStream source = new SourceStream(layer);
     BufferedInputStream raw = new BufferedInputStream(source, 1 << 16);
@@ -83,11 +102,11 @@ public final class LayerReader implements Closeable {
         // The JDK's stream (zlib, multi-member) with a large buffer: fewer native calls than
         // commons-compress's 8 KiB one, which the benchmark showed.
         InputStream gz = new GZIPInputStream(raw, 1 << 16);
-        return new LayerReader(layerName, limits, source, gz, "gzip");
+        return new LayerReader(layerName, limits, source, gz, "gzip", readAhead);
       }
       if (startsWith(magic, ZSTD_MAGIC)) {
         return new LayerReader(
-            layerName, limits, source, new ZstdInputStreamNoFinalizer(raw), "zstd");
+            layerName, limits, source, new ZstdInputStreamNoFinalizer(raw), "zstd", readAhead);
       }
     } catch (IOException e) {
       if (source.failure != null) {
@@ -108,7 +127,7 @@ public final class LayerReader implements Closeable {
               + HexFormat.of().formatHex(magic)
               + ")");
     }
-    return new LayerReader(layerName, limits, source, raw, "tar");
+    return new LayerReader(layerName, limits, source, raw, "tar", readAhead);
   }
 
   private static String declaredCompression(String mediaType) {

@@ -4,6 +4,7 @@ import static dev.autoconvert.format.testing.SyntheticImage.dir;
 import static dev.autoconvert.format.testing.SyntheticImage.file;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoconvert.format.Digester;
 import dev.autoconvert.format.layout.BlobTableEntry;
 import dev.autoconvert.format.layout.Bytes;
 import dev.autoconvert.format.layout.ChunkInfo;
@@ -11,6 +12,7 @@ import dev.autoconvert.format.layout.ExtSuperblock;
 import dev.autoconvert.format.layout.ExtendedInode;
 import dev.autoconvert.format.read.Bootstrap;
 import dev.autoconvert.format.read.BootstrapReader;
+import dev.autoconvert.format.read.CachedContent;
 import dev.autoconvert.format.testing.Corpus;
 import dev.autoconvert.format.testing.SyntheticImage;
 import dev.autoconvert.format.tree.BlobInfo;
@@ -18,14 +20,17 @@ import dev.autoconvert.format.tree.Chunk;
 import dev.autoconvert.format.tree.Entry;
 import dev.autoconvert.format.tree.FileType;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the writer writes, our reader reads back, and the bytes follow NYDUS-FORMAT.md §1. */
 class BootstrapRoundTripTests {
@@ -65,8 +70,8 @@ class BootstrapRoundTripTests {
     assertThat(read.get("/usr").type()).isEqualTo(FileType.DIRECTORY);
     assertThat(read.get("/usr").mode()).isEqualTo(0755);
     assertThat(b.inode("/usr").nlink()).isEqualTo(3);
-    // etc, home, usr, tmp, dev, run, names, many-entries
-    assertThat(b.inode("/").nlink()).isEqualTo(2 + 8);
+    // etc, home, usr, tmp, dev, run, names, plain-dir, many-entries
+    assertThat(b.inode("/").nlink()).isEqualTo(2 + 9);
     // One inode for the three hardlinked names.
     long nid = b.inode("/usr/bin/ping").nid();
     assertThat(b.inode("/etc/ping-elsewhere").nid()).isEqualTo(nid);
@@ -248,7 +253,7 @@ class BootstrapRoundTripTests {
             null,
             0,
             0,
-            new java.util.TreeMap<>(),
+            new TreeMap<>(),
             List.of(a.chunks().get(0), b.chunks().get(0)));
     List<Entry> entries = new ArrayList<>(img.entries());
     entries.add(scattered);
@@ -261,8 +266,39 @@ class BootstrapRoundTripTests {
     assertThat(read.entry("/contiguous").chunks()).hasSize(3);
   }
 
+  @Test
+  void directoryTooLargeToInlineIsStoredInWholeBlocks() throws Exception {
+    byte[] bytes = write(CORPUS, BootstrapOptions.merged(Corpus.CHUNK_SIZE));
+    Bootstrap b = BootstrapReader.read(bytes);
+    long at = b.superblock().metaBlkaddr() * 4096 + b.inode(Corpus.PLAIN_DIR).nid() * 32;
+    ExtendedInode dir = ExtendedInode.decode(Bytes.wrap(bytes), (int) at);
+
+    assertThat(dir.size()).isEqualTo(4050);
+    assertThat(ExtendedInode.layoutOf(dir.format())).isEqualTo(ExtendedInode.LAYOUT_FLAT_PLAIN);
+    at = b.superblock().metaBlkaddr() * 4096 + b.inode(Corpus.MANY).nid() * 32;
+    ExtendedInode many = ExtendedInode.decode(Bytes.wrap(bytes), (int) at);
+    assertThat(many.size()).as("several dirent blocks").isGreaterThan(4 * 4096);
+    assertThat(ExtendedInode.layoutOf(many.format())).isEqualTo(ExtendedInode.LAYOUT_FLAT_INLINE);
+  }
+
   private static long chunkFormat(byte[] bytes, Bootstrap b, String path) {
     long at = b.superblock().metaBlkaddr() * 4096 + b.inode(path).nid() * 32;
     return ExtendedInode.decode(Bytes.wrap(bytes), (int) at).iu();
+  }
+
+  @Test
+  void everyFileReadsBackThroughItsChunksWithVerifiedDigests(@TempDir Path tmp) throws Exception {
+    Bootstrap b = BootstrapReader.read(write(CORPUS, BootstrapOptions.merged(Corpus.CHUNK_SIZE)));
+
+    int files = 0;
+    try (CachedContent content = new CachedContent(CORPUS.writeCaches(tmp), Digester.SHA256)) {
+      for (Entry e : b.entries()) {
+        if (e.type() == FileType.REGULAR) {
+          assertThat(content.read(e)).as(e.path()).isEqualTo(CORPUS.content(e));
+          files++;
+        }
+      }
+    }
+    assertThat(files).isGreaterThan(Corpus.MANY_COUNT);
   }
 }

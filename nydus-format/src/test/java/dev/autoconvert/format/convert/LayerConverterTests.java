@@ -252,6 +252,24 @@ class LayerConverterTests {
   }
 
   @Test
+  void truncatedGzipFailsTheSameWayWithReadAheadAndChunkThreads() {
+    byte[] tar = new TestTar().file("a", 0644, random(3 << 20, 5)).file("b", "x").build();
+    byte[] gz = TestTar.gzip(tar);
+    byte[] truncated = Arrays.copyOf(gz, gz.length / 2);
+    for (int threads : new int[] {1, 2}) {
+      assertThatThrownBy(
+              () ->
+                  convert(
+                      truncated,
+                      LayerOptions.defaults().withThreads(threads),
+                      "sha256:cut-" + threads))
+          .isInstanceOf(FormatException.class)
+          .hasMessageContaining("sha256:cut-" + threads + ": corrupt gzip data")
+          .hasMessageContaining("'a'");
+    }
+  }
+
+  @Test
   void badLayerFailsNamingLayerAndEntry() {
     byte[] tar = new TestTar().file("ok", "x").file("../escape", "x").build();
     assertThatThrownBy(() -> convert(TestTar.gzip(tar), LayerOptions.defaults(), "sha256:bad"))

@@ -175,6 +175,22 @@ class LayerMergerTests {
   }
 
   @Test
+  void hardlinkGroupsOfTwoLayersStaySeparateInodes() {
+    SyntheticImage l1 = layer().add(file("/a").content("one")).add(hardlink("/b", "/a"));
+    SyntheticImage l2 = layer().add(file("/b").content("two")).add(hardlink("/c", "/b"));
+
+    MergedTree t = LayerMerger.merge(List.of(l1.layer(), l2.layer()));
+    Map<String, Entry> byPath = byPath(t);
+
+    assertThat(byPath.get("/a").hardlinkTo()).as("alone in its layer-1 group now").isNull();
+    assertThat(byPath.get("/a").size()).isEqualTo(3);
+    assertThat(byPath.get("/b").hardlinkTo()).isNull();
+    assertThat(byPath.get("/c").hardlinkTo()).isEqualTo("/b");
+    assertThat(byPath.get("/c").chunks()).extracting(Chunk::blobIndex).containsExactly(1);
+    assertThat(byPath.get("/a").chunks()).extracting(Chunk::blobIndex).containsExactly(0);
+  }
+
+  @Test
   void chunksAreRenumberedAndUnreferencedBlobsDropped() {
     SyntheticImage l1 = layer().add(file("/gone").content("gone"));
     SyntheticImage l2 = layer().add(file("/kept").content("kept"));

@@ -14,6 +14,7 @@ import dev.autoconvert.format.tree.LayerTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -93,8 +94,7 @@ class MergedImageErofsTests {
     assertThat(actual.get("/usr/bin/tool").size()).isEqualTo("replaced".length());
     assertThat(actual.get("/usr/bin/tool-a").size()).isEqualTo(3L * Corpus.CHUNK_SIZE + 7);
     assertThat(actual.get("/p/q").sha256())
-        .isEqualTo(
-            java.util.HexFormat.of().formatHex(SyntheticImage.sha256("second life".getBytes())));
+        .isEqualTo(HexFormat.of().formatHex(SyntheticImage.sha256("second life".getBytes())));
     assertThat(merged.blobs()).as("layer 3 holds no data").hasSize(3);
 
     Map<String, TreeFacts.Facts> expected =

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,7 +162,7 @@ class MultiLayerConversionIntegrationTests {
     wantFromFsck.replaceAll((p, f) -> asFsck(f));
     Map<String, TreeFacts.Facts> gotFromFsck = TreeFacts.actual(extracted, false);
     gotFromFsck.replaceAll((p, f) -> asFsck(f));
-    assertThat(TreeFacts.differences(new java.util.TreeMap<>(wantFromFsck), gotFromFsck)).isEmpty();
+    assertThat(TreeFacts.differences(new TreeMap<>(wantFromFsck), gotFromFsck)).isEmpty();
 
     Path mnt = Files.createDirectory(tmp.resolve("mnt"));
     try (KernelMount m = KernelMount.mount(boot, caches, mnt)) {

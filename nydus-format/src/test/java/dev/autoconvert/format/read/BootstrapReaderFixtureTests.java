@@ -1,9 +1,11 @@
 package dev.autoconvert.format.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autoconvert.format.Compressor;
 import dev.autoconvert.format.Digester;
+import dev.autoconvert.format.FormatException;
 import dev.autoconvert.format.tree.BlobInfo;
 import dev.autoconvert.format.tree.Entry;
 import dev.autoconvert.format.tree.FileType;
@@ -13,6 +15,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Our reader against bootstraps made by nydus itself; expectations from the fixtures' README. */
 class BootstrapReaderFixtureTests {
@@ -93,7 +96,7 @@ class BootstrapReaderFixtureTests {
     assertThat(b.prefetchNids()).isEmpty();
 
     Path cache = ReferenceFixtures.file("derived/" + BE7D + ".blob.data");
-    try (CachedContent content = new CachedContent(List.of(cache))) {
+    try (CachedContent content = new CachedContent(List.of(cache), Digester.BLAKE3)) {
       assertThat(sha256(content.read(lib)))
           .isEqualTo("1810eba864521293bb0d6b55a3c82318d4d89f294ed761c456d9088a17de0c69");
       assertThat(sha256(content.read(sync)))
@@ -114,6 +117,8 @@ class BootstrapReaderFixtureTests {
                   .isEqualTo("d788a0eac4ff9779bc2eae3842117a918d847d90fddbea1503f7c5296a4a7de3");
               assertThat(blob.features()).isEqualTo(0x1);
               assertThat(blob.chunkCount()).isEqualTo(3);
+              assertThat(blob.compressor()).isEqualTo(Compressor.ZSTD);
+              assertThat(blob.uncompressedSize()).isEqualTo(12288);
             });
     assertThat(b.devices().get(0).mappedBlkaddr()).isZero();
     assertThat(b.entries())
@@ -171,5 +176,21 @@ class BootstrapReaderFixtureTests {
         .hasSize(222 + 74 - 2);
     long chunkRefs = b.entries().stream().mapToLong(e -> e.chunks().size()).sum();
     assertThat(chunkRefs).isGreaterThanOrEqualTo(2515);
+  }
+
+  @Test
+  void damagedCacheDataFailsTheChunkDigestCheck(@TempDir Path tmp) throws Exception {
+    Bootstrap b = read("rafs-v6-2.2.boot");
+    byte[] data = Files.readAllBytes(ReferenceFixtures.file("derived/" + BE7D + ".blob.data"));
+    data[20480 + 100] ^= 1; // inside sync_io.rs, chunk 1
+    Path cache = Files.write(tmp.resolve("damaged.blob.data"), data);
+
+    try (CachedContent content = new CachedContent(List.of(cache), Digester.BLAKE3)) {
+      assertThat(content.read(b.entry("/lib.rs"))).hasSize(16931);
+      assertThatThrownBy(() -> content.read(b.entry("/sync_io.rs")))
+          .isInstanceOf(FormatException.class)
+          .hasMessageContainingAll(
+              "damaged.blob.data", "offset 20480", "chunk 1 of /sync_io.rs", "blake3 812465bc");
+    }
   }
 }

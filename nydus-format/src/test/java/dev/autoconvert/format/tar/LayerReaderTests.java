@@ -250,6 +250,30 @@ class LayerReaderTests {
         .hasMessageContaining("exceeds the limit of 1048576 bytes");
     assertThat(System.nanoTime() - t0).isLessThan(2_000_000_000L);
 
+    // A GNU long name that claims 1 GiB.
+    TarArchiveEntry longName =
+        new TarArchiveEntry("././@LongLink", TarConstants.LF_GNUTYPE_LONGNAME);
+    longName.setSize(1L << 30);
+    byte[] longHeader = new byte[512];
+    longName.writeEntryHeader(
+        longHeader,
+        org.apache.commons.compress.archivers.zip.ZipEncodingHelper.getZipEncoding(
+            StandardCharsets.UTF_8),
+        true);
+    assertThatThrownBy(
+            () -> {
+              try (LayerReader r =
+                  LayerReader.open(
+                      new SequenceInputStream(new ByteArrayInputStream(longHeader), endless),
+                      null,
+                      "sha256:evil",
+                      LayerLimits.DEFAULT)) {
+                r.next();
+              }
+            })
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("GNU long name of 1073741824 bytes exceeds the limit");
+
     // A real 2 MiB PAX header, over the limit too.
     byte[] big = new TestTar().pax(Map.of("comment", new byte[2 << 20])).file("f", "x").build();
     assertThatThrownBy(() -> readAll(big, null)).hasMessageContaining("exceeds the limit");

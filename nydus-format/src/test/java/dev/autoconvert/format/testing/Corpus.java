@@ -26,6 +26,7 @@ public final class Corpus {
   public static final String UTF8_NAME = "héllo wörld 日本語 ✓";
   public static final String MANY = "/many-entries";
   public static final int MANY_COUNT = 400;
+  public static final String PLAIN_DIR = "/plain-dir";
 
   private Corpus() {}
 
@@ -73,6 +74,12 @@ public final class Corpus {
         .add(file("/names/!bang"))
         .add(dir("/names/#hash-dir"))
         .add(file("/names/.hidden"));
+    // ".", "..", 15 x (12 + 255) and 12 + 6 bytes: a 4050-byte directory whose data cannot sit
+    // after its 64-byte inode in one block, so it is stored FLAT_PLAIN.
+    for (int i = 10; i < 25; i++) {
+      img.add(file(PLAIN_DIR + "/" + i + "x".repeat(253)));
+    }
+    img.add(file(PLAIN_DIR + "/short1"));
     for (int i = 0; i < MANY_COUNT; i++) {
       img.add(
           file(MANY + "/entry-with-a-moderately-long-name-" + i)

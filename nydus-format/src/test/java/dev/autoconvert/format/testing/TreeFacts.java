@@ -215,7 +215,7 @@ public final class TreeFacts {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     for (int i = 0; i < latin1.length(); i++) {
       char c = latin1.charAt(i);
-      if (c == '\\' && i + 3 < latin1.length() + 0 && isOctal(latin1, i + 1)) {
+      if (c == '\\' && isOctal(latin1, i + 1)) {
         bytes.write(Integer.parseInt(latin1.substring(i + 1, i + 4), 8));
         i += 3;
       } else if (c == '\\' && i + 1 < latin1.length() && latin1.charAt(i + 1) == '\\') {

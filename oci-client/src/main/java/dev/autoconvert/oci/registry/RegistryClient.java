@@ -60,7 +60,7 @@ public final class RegistryClient {
   private final String userAgent;
 
   /** A registry's base URI and its authorization state. */
-  private record Endpoint(String host, URI base, boolean plainHttp, Authenticator auth) {}
+  private record Endpoint(URI base, boolean plainHttp, Authenticator auth) {}
 
   private RegistryClient(Builder builder) {
     this.configs = Map.copyOf(builder.configs);
@@ -264,7 +264,6 @@ public final class RegistryClient {
           String apiHost = h.equals(ImageReference.DOCKER_HUB) ? DOCKER_HUB_API : h;
           URI base = URI.create((config.plainHttp() ? "http://" : "https://") + apiHost);
           return new Endpoint(
-              h,
               base,
               config.plainHttp(),
               new Authenticator(h, config.credentials(), config.plainHttp(), clock));
@@ -274,10 +273,7 @@ public final class RegistryClient {
   private Endpoint tokenEndpoint(URI realm, boolean plainHttp) {
     // The realm is called with the credentials in the request itself, never with a challenge.
     return new Endpoint(
-        realm.getAuthority(),
-        realm,
-        plainHttp,
-        new Authenticator(realm.getAuthority(), null, false, clock));
+        realm, plainHttp, new Authenticator(realm.getAuthority(), null, false, clock));
   }
 
   private <T> T call(Endpoint endpoint, RegistryOperation<T> operation) throws RegistryException {

@@ -210,6 +210,46 @@ class FaultInjectionIntegrationTests {
   }
 
   @Test
+  void tokenRefusedDuringAnUploadRestartsThePushWithANewToken() throws IOException {
+    try (LocalRegistry tokenRegistry =
+            LocalRegistry.builder().tokenAuth("uploader", "up-pass").start();
+        FaultyProxy tokenProxy = new FaultyProxy(tokenRegistry.host())) {
+      RegistryClient uploader =
+          RegistryClient.builder()
+              .registry(
+                  RegistryConfig.plainHttp(tokenProxy.host())
+                      .withCredentials("uploader", "up-pass"))
+              .retryPolicy(POLICY)
+              .chunkSize(64 * 1024)
+              .sleeper(sleeps::add)
+              .build();
+      ImageReference ref = ImageReference.parse(tokenProxy.host() + "/expire/app:v1");
+      String challenge =
+          "Bearer realm=\""
+              + tokenRegistry.tokenServer().realm()
+              + "\",service=\"test-registry\",scope=\"repository:expire/app:pull,push\"";
+      tokenProxy.answerNext(
+          "PATCH",
+          "/v2/expire/app/blobs/uploads/",
+          401,
+          Map.of("WWW-Authenticate", challenge),
+          "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"token expired\"}]}");
+      byte[] content = randomBytes(150_000);
+      int tokensBefore = tokenRegistry.tokenServer().issuedTokens();
+
+      assertThat(uploader.pushBlob(ref, BlobSource.ofBytes(content)))
+          .isEqualTo(BlobPushOutcome.UPLOADED);
+
+      assertThat(tokenProxy.count("POST", "/v2/expire/app/blobs/uploads/")).isEqualTo(2);
+      // pull (existence check), pull+push, and the replacement pull+push token
+      assertThat(tokenRegistry.tokenServer().issuedTokens() - tokensBefore).isEqualTo(3);
+      try (InputStream in = uploader.openBlob(ref, Digest.of(content), content.length)) {
+        assertThat(in.readAllBytes()).isEqualTo(content);
+      }
+    }
+  }
+
+  @Test
   void registryStoppedForAWhileIsWaitedFor() throws Exception {
     ImageReference direct = ImageReference.parse(registry.host() + "/outage/app:v1");
     RegistryClient patient =

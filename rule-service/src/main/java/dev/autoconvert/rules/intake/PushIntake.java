@@ -12,7 +12,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -32,7 +31,7 @@ class PushIntake {
     UNMATCHED,
     /** a manifest this service pushed (invariant 5) */
     OWN_OUTPUT,
-    /** another delivery of the tag's newest push, under a different event id */
+    /** rules match, but the targets' newest conversions already convert this content */
     SAME_CONTENT,
     /** this event id was processed before */
     DUPLICATE
@@ -57,18 +56,19 @@ class PushIntake {
     if (seen(event.eventId())) {
       return new Accepted(Outcome.DUPLICATE, List.of());
     }
-    Outcome outcome;
-    List<Rule> matched = List.of();
     if (produced.isOurs(event.registry(), event.digest())) {
-      outcome = Outcome.OWN_OUTPUT;
-    } else if (latestDigest(event).filter(event.digest()::equals).isPresent()) {
-      // The same push reported twice (e.g. by two webhooks): the tag still shows this content.
-      // A later push of other content and then this content again is a new push and converts.
-      outcome = Outcome.SAME_CONTENT;
-    } else {
-      matched = catalog.matching(event.registry(), event.repository(), event.tag());
-      outcome = matched.isEmpty() ? Outcome.UNMATCHED : Outcome.MATCHED;
+      record(event, jobs.nextSequence(), Outcome.OWN_OUTPUT);
+      return new Accepted(Outcome.OWN_OUTPUT, List.of());
     }
+    List<Rule> matching = catalog.matching(event.registry(), event.repository(), event.tag());
+    // The same push reported twice (two webhooks, a resent notification with a new id): the
+    // target's newest conversion already converts this content. A push of other content and then
+    // this one again, or a push after a failed conversion, converts again.
+    List<Rule> matched = matching.stream().filter(rule -> !alreadyConverting(event, rule)).toList();
+    Outcome outcome =
+        !matched.isEmpty()
+            ? Outcome.MATCHED
+            : matching.isEmpty() ? Outcome.UNMATCHED : Outcome.SAME_CONTENT;
     long sequence = jobs.nextSequence();
     record(event, sequence, outcome);
     for (Rule rule : matched) {
@@ -91,21 +91,21 @@ class PushIntake {
     return new Accepted(outcome, matched);
   }
 
+  private boolean alreadyConverting(PushEvent event, Rule rule) {
+    String targetRepository = rule.targetRepositoryFor(event.repository());
+    String targetTag = event.tag() + rule.getTagSuffix();
+    jobs.lockTarget(event.registry(), targetRepository, targetTag);
+    return jobs.newestIntoTarget(event.registry(), targetRepository, targetTag)
+        .filter(newest -> newest.coversOrWillCover(event.digest()))
+        .isPresent();
+  }
+
   private boolean seen(String eventId) {
     return jdbc.sql("SELECT count(*) FROM push_events WHERE event_id = ?")
             .param(eventId)
             .query(Long.class)
             .single()
         > 0;
-  }
-
-  private Optional<String> latestDigest(PushEvent event) {
-    return jdbc.sql(
-            "SELECT digest FROM push_events WHERE registry = ? AND repository = ? AND tag = ?"
-                + " AND outcome <> 'OWN_OUTPUT' ORDER BY sequence DESC LIMIT 1")
-        .params(event.registry(), event.repository(), event.tag())
-        .query(String.class)
-        .optional();
   }
 
   private void record(PushEvent event, long sequence, Outcome outcome) {

@@ -85,24 +85,44 @@ public class Jobs {
   }
 
   /**
-   * The state of the newest conversion of exactly this source content into this target, ignoring
-   * SUPERSEDED ones (a newer push won; they say nothing about this content).
+   * Serialises, until the end of the transaction, everyone deciding whether to convert into this
+   * target (intake, the reconciler, other instances), so a check followed by {@link #open} is
+   * atomic.
    */
-  public Optional<JobStatus> latestConversion(
-      String registry,
-      String sourceRepository,
-      String sourceTag,
-      String sourceDigest,
-      String targetRepository,
-      String targetTag) {
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void lockTarget(String registry, String targetRepository, String targetTag) {
+    jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")
+        .param(registry + "/" + targetRepository + ":" + targetTag)
+        .query((rs, n) -> null)
+        .list();
+  }
+
+  /** The newest conversion into a target tag: its state and the source content it converts. */
+  public record TargetConversion(JobStatus status, String sourceDigest) {
+    /** Whether it converts {@code digest} and has not failed: a new job would repeat it. */
+    public boolean coversOrWillCover(String digest) {
+      return isConverting(digest) || (digest.equals(sourceDigest) && status == JobStatus.SUCCEEDED);
+    }
+
+    /** Whether it converts {@code digest} and has not finished yet. */
+    public boolean isConverting(String digest) {
+      return digest.equals(sourceDigest) && !status.terminal();
+    }
+  }
+
+  /**
+   * The newest conversion into {@code registry/targetRepository:targetTag}, ignoring SUPERSEDED
+   * ones (a newer push won; they say nothing about what the tag shows).
+   */
+  public Optional<TargetConversion> newestIntoTarget(
+      String registry, String targetRepository, String targetTag) {
     return jdbc.sql(
-            "SELECT status FROM conversion_jobs WHERE registry = ? AND source_repository = ?"
-                + " AND source_tag = ? AND source_digest = ? AND target_repository = ?"
-                + " AND target_tag = ? AND status <> 'SUPERSEDED' ORDER BY created_at DESC LIMIT 1")
-        .params(registry, sourceRepository, sourceTag, sourceDigest, targetRepository, targetTag)
-        .query(String.class)
-        .optional()
-        .map(JobStatus::valueOf);
+            "SELECT status, source_digest FROM conversion_jobs WHERE registry = ?"
+                + " AND target_repository = ? AND target_tag = ? AND status <> 'SUPERSEDED'"
+                + " ORDER BY created_at DESC LIMIT 1")
+        .params(registry, targetRepository, targetTag)
+        .query((rs, n) -> new TargetConversion(JobStatus.valueOf(rs.getString(1)), rs.getString(2)))
+        .optional();
   }
 
   /** Marks jobs QUEUED once the relay's requests were acknowledged; later states stay. */

@@ -2,7 +2,9 @@ package dev.autoconvert.rules.outbox;
 
 import dev.autoconvert.rules.RulesProperties;
 import dev.autoconvert.rules.job.Jobs;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -91,6 +93,14 @@ class OutboxRelay {
               return rows.size();
             });
     return sent == null ? 0 : sent;
+  }
+
+  /** Deletes rows sent longer ago than the retention; unsent rows are never deleted. */
+  @Scheduled(fixedDelay = 1, timeUnit = TimeUnit.HOURS, initialDelay = 1)
+  int purgeSent() {
+    return jdbc.sql("DELETE FROM outbox WHERE sent_at < ?")
+        .param(Timestamp.from(Instant.now().minus(config.retention())))
+        .update();
   }
 
   private static void await(List<CompletableFuture<?>> acks, Duration timeout) {

@@ -196,39 +196,51 @@ public class Reconciler {
         continue;
       }
       String targetTag = tag + rule.getTagSuffix();
-      Optional<JobStatus> latest =
-          jobs.latestConversion(host, repository, tag, digest, targetRepository, targetTag);
-      if (latest.isPresent() && !latest.get().terminal()) {
+      Optional<Jobs.TargetConversion> newest =
+          jobs.newestIntoTarget(host, targetRepository, targetTag)
+              .filter(conversion -> digest.equals(conversion.sourceDigest()));
+      if (newest.isPresent() && !newest.get().status().terminal()) {
         tally.inProgress++;
         continue;
       }
-      if (latest.isPresent()
-          && (latest.get() == JobStatus.FAILED || latest.get() == JobStatus.SKIPPED)) {
-        tally.awaitingRetry++;
+      if (newest.isPresent() && newest.get().status() != JobStatus.SUCCEEDED) {
+        tally.awaitingRetry++; // FAILED or SKIPPED: an operator's retry, not every period
         continue;
       }
-      if (latest.isPresent() && targetExists(host, targetRepository, targetTag)) {
-        tally.upToDate++; // SUCCEEDED for this very content, and the copy is still there
+      if (newest.isPresent() && targetExists(host, targetRepository, targetTag)) {
+        tally.upToDate++; // the copy of this very content is still there
         continue;
       }
       ConversionJob job =
           tx.execute(
-              status ->
-                  jobs.open(
-                      new JobSpec(
-                          rule.getId(),
-                          Trigger.RECONCILE,
-                          null,
-                          null,
-                          jobs.nextSequence(),
-                          host,
-                          repository,
-                          tag,
-                          digest,
-                          targetRepository,
-                          rule.getTagSuffix(),
-                          rule.getOptions(),
-                          null)));
+              status -> {
+                // intake or another instance may have opened one since the check above
+                jobs.lockTarget(host, targetRepository, targetTag);
+                if (jobs.newestIntoTarget(host, targetRepository, targetTag)
+                    .filter(conversion -> conversion.isConverting(digest))
+                    .isPresent()) {
+                  return null;
+                }
+                return jobs.open(
+                    new JobSpec(
+                        rule.getId(),
+                        Trigger.RECONCILE,
+                        null,
+                        null,
+                        jobs.nextSequence(),
+                        host,
+                        repository,
+                        tag,
+                        digest,
+                        targetRepository,
+                        rule.getTagSuffix(),
+                        rule.getOptions(),
+                        null));
+              });
+      if (job == null) {
+        tally.inProgress++;
+        continue;
+      }
       tally.opened.add(
           new Opened(job.getId(), host, repository, tag, job.getTargetTag(), job.getStatus()));
     }

@@ -210,6 +210,33 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
+  void repushConvertsUnlessTheTargetsNewestConversionHasThatContent() throws Exception {
+    String repository = "repush-" + RUN + "/app";
+    PushEvent beforeRule = push(repository, "v6", digest("repush-a"));
+    publish(beforeRule);
+    assertThat(outcomeOf(beforeRule.eventId())).isEqualTo("UNMATCHED");
+    createRule(Map.of("name", repository, "repositoryPattern", repository));
+
+    PushEvent a = push(repository, "v6", beforeRule.digest());
+    publish(a);
+    assertThat(outcomeOf(a.eventId()))
+        .as("same content, but nothing converted it")
+        .isEqualTo("MATCHED");
+    PushEvent b = push(repository, "v6", digest("repush-b"));
+    publish(b);
+    assertThat(outcomeOf(b.eventId())).isEqualTo("MATCHED");
+    PushEvent aAgain = push(repository, "v6", a.digest());
+    publish(aAgain);
+    assertThat(outcomeOf(aAgain.eventId()))
+        .as("the tag moved back to content whose copy the target no longer shows")
+        .isEqualTo("MATCHED");
+
+    List<String> digests =
+        jobs(repository).valueStream().map(j -> j.get("sourceDigest").asString()).toList();
+    assertThat(digests).containsExactly(a.digest(), b.digest(), a.digest()); // newest first
+  }
+
+  @Test
   void tagTooLongMakesAFailedJobAndNoRequest() throws Exception {
     String repository = repositoryWithRule("long", "*");
     String tag = "t".repeat(123);

@@ -11,6 +11,10 @@ import dev.autoconvert.rules.IntegrationTestSupport;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.OciLayout;
 import dev.autoconvert.testsupport.registry.TarBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,6 +120,26 @@ class ReconcileIntegrationTests extends IntegrationTestSupport {
     assertThat(third.get("inProgress").asInt()).isEqualTo(1);
     assertThat(third.get("ownOutput").asInt()).as("v1-nydus is our own output").isEqualTo(1);
     assertThat(third.get("opened")).isEmpty();
+
+    // someone deletes the Nydus copy: the next run converts v1 again
+    HttpResponse<Void> deleted =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://"
+                                + registry.host()
+                                + "/v2/"
+                                + repository
+                                + "/manifests/"
+                                + converted.manifest().digest()))
+                    .DELETE()
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+    assertThat(deleted.statusCode()).isEqualTo(202);
+    JsonNode fourth = reconcile(ruleId);
+    assertThat(fourth.get("opened").valueStream().map(o -> o.get("tag").asString()))
+        .containsExactly("v1");
   }
 
   @Test

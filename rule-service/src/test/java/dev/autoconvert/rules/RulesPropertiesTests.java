@@ -1,0 +1,42 @@
+package dev.autoconvert.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RulesPropertiesTests {
+
+  @Test
+  void toStringNeverShowsTokensOrRegistryPasswords() {
+    RulesProperties properties =
+        new RulesProperties(
+            "admin-secret-value",
+            "read-secret-value",
+            new RulesProperties.Outbox(
+                Duration.ofMillis(200), 100, Duration.ofSeconds(10), Duration.ofDays(7)),
+            new RulesProperties.Metrics(Duration.ofSeconds(10)),
+            Duration.ofSeconds(10),
+            new RulesProperties.Reconcile(
+                Duration.ofMinutes(15),
+                Duration.ofSeconds(30),
+                List.of(
+                    new RulesProperties.Registry(
+                        "127.0.0.1:5000", true, "robot", "registry-secret-value"))));
+
+    assertThat(properties.toString())
+        .contains("127.0.0.1:5000")
+        .contains("robot")
+        .doesNotContain("admin-secret-value")
+        .doesNotContain("read-secret-value")
+        .doesNotContain("registry-secret-value");
+  }
+
+  @Test
+  void sameTokenForAdminAndReadOnlyIsRefused() {
+    RulesProperties properties =
+        new RulesProperties("same", "same", null, null, Duration.ofSeconds(1), null);
+    assertThat(properties.isTokensDistinct()).isFalse();
+  }
+}
