@@ -2,21 +2,26 @@ package dev.autoconvert.worker.conversion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoconvert.cli.store.RegistryImageStore;
 import dev.autoconvert.cli.store.StoredManifest;
 import dev.autoconvert.contracts.ConversionOptions;
 import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.contracts.ConversionStatus;
+import dev.autoconvert.contracts.FailureCode;
 import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.format.image.MediaTypes;
 import dev.autoconvert.format.image.NydusAnnotations;
 import dev.autoconvert.format.image.NydusImageAssembler;
 import dev.autoconvert.format.image.SourceKind;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
+import dev.autoconvert.testsupport.registry.OciLayout;
 import dev.autoconvert.testsupport.registry.TarBuilder;
 import dev.autoconvert.worker.testing.ConversionFixture;
 import dev.autoconvert.worker.testing.KafkaTestSupport;
 import dev.autoconvert.worker.testing.WorkerTestProperties;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -251,6 +256,85 @@ class ConversionEndToEndIntegrationTests {
                 images.request("e2e/skip", "v1-nydus", nydus, 2, ConversionOptions.defaults())));
     assertThat(again.status()).isEqualTo(JobStatus.SKIPPED);
     assertThat(again.reason()).contains("already a Nydus image");
+  }
+
+  @Test
+  void helmChartIsSkippedAsNotAnImage() throws IOException {
+    RegistryImageStore store = images.store("e2e/chart");
+    byte[] config = "{\"name\":\"demo\",\"version\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] chart = OciLayout.gzip(new TarBuilder().file("demo/Chart.yaml", "name: demo\n").build());
+    String configDigest = NydusImageAssembler.digest(config);
+    String chartDigest = NydusImageAssembler.digest(chart);
+    store.pushBlob(configDigest, config.length, () -> new ByteArrayInputStream(config), null);
+    store.pushBlob(chartDigest, chart.length, () -> new ByteArrayInputStream(chart), null);
+    String manifest =
+        """
+        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+         "config":{"mediaType":"application/vnd.cncf.helm.config.v1+json","digest":"%s","size":%d},
+         "layers":[{"mediaType":"application/vnd.cncf.helm.chart.content.v1.tar+gzip",
+                    "digest":"%s","size":%d}]}
+        """
+            .formatted(configDigest, config.length, chartDigest, chart.length);
+    StoredManifest stored =
+        StoredManifest.of(MediaTypes.OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8));
+    store.pushManifest("1.0.0", stored);
+    ConversionStatus done =
+        last(
+            convert(
+                images.request(
+                    "e2e/chart", "1.0.0", stored.digest(), 1, ConversionOptions.defaults())));
+    assertThat(done.status()).isEqualTo(JobStatus.SKIPPED);
+    assertThat(done.reason()).contains("application/vnd.cncf.helm.config.v1+json");
+    assertThat(store.findManifest("1.0.0-nydus")).isEmpty();
+  }
+
+  @Test
+  void requestsThatCannotSucceedFailAtOnceWithTheirCode() throws IOException {
+    String digest = images.push("e2e/bad", "v1", ConversionFixture.threeLayers("bad"));
+    ConversionRequest ok = images.request("e2e/bad", "v1", digest, 1, ConversionOptions.defaults());
+    ConversionRequest longTag =
+        new ConversionRequest(
+            UUID.randomUUID(),
+            1,
+            1,
+            ok.registry(),
+            "e2e/bad",
+            "v1",
+            digest,
+            "e2e/bad",
+            "t".repeat(129),
+            ok.pushedAt(),
+            ok.options());
+    List<ConversionStatus> tooLong = convert(longTag);
+    assertThat(last(tooLong).failureCode()).isEqualTo(FailureCode.TAG_TOO_LONG);
+    assertThat(tooLong).extracting(ConversionStatus::status).doesNotContain(JobStatus.RETRYING);
+
+    // by digest, without a source tag: a tag that moved on would make it SUPERSEDED instead
+    ConversionRequest missing =
+        new ConversionRequest(
+            UUID.randomUUID(),
+            1,
+            2,
+            ok.registry(),
+            "e2e/bad",
+            null,
+            "sha256:" + "0".repeat(64),
+            "e2e/bad",
+            "v1-nydus",
+            ok.pushedAt(),
+            ok.options());
+    assertThat(last(convert(missing)).failureCode()).isEqualTo(FailureCode.SOURCE_NOT_FOUND);
+
+    ConversionRequest badOptions =
+        images.request(
+            "e2e/bad",
+            "v1",
+            digest,
+            3,
+            new ConversionOptions("brotli", 1 << 20, "blake3", List.of(), List.of(), false));
+    ConversionStatus failed = last(convert(badOptions));
+    assertThat(failed.failureCode()).isEqualTo(FailureCode.SOURCE_UNSUPPORTED);
+    assertThat(failed.reason()).contains("brotli");
   }
 
   @Test
