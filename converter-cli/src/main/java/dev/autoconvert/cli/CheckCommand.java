@@ -62,7 +62,7 @@ final class CheckCommand {
         a.optional("--platform", null) == null
             ? ConvertCommand.hostPlatform()
             : parsePlatform(a.optional("--platform", null));
-    Path work = ConvertCommand.workDir(a);
+    Path work = WorkDir.create(a);
     try {
       List<String> problems = check(source, target, platform, work, out);
       if (problems.isEmpty()) {
@@ -76,7 +76,7 @@ final class CheckCommand {
       }
       return ConverterCli.CHECK_FAILED;
     } finally {
-      deleteTree(work);
+      WorkDir.delete(work);
     }
   }
 
@@ -269,16 +269,5 @@ final class CheckCommand {
     return p.exitValue() == 0
         ? null
         : "exit " + p.exitValue() + ": " + Files.readString(log).strip();
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -43,7 +43,17 @@ final class ConvertCommand {
     Location source = Location.parse(a.required("--source"), plainHttp);
     Location target = Location.parse(a.required("--target"), plainHttp);
     ConvertOptions options = options(a);
-    Path work = workDir(a);
+    Path work = WorkDir.create(a);
+    try {
+      return convert(source, target, options, work, out);
+    } finally {
+      WorkDir.delete(work);
+    }
+  }
+
+  private static int convert(
+      Location source, Location target, ConvertOptions options, Path work, PrintStream out)
+      throws IOException {
     Scratch scratch = new Scratch(work, CLI_SCRATCH_LIMIT);
     long start = System.nanoTime();
     ImageConverter converter =
@@ -120,12 +130,5 @@ final class ConvertCommand {
           default -> arch;
         };
     return Platform.parse("linux/" + oci);
-  }
-
-  static Path workDir(Arguments a) throws IOException {
-    String dir = a.optional("--work-dir", null);
-    return dir != null
-        ? Files.createDirectories(Path.of(dir))
-        : Files.createTempDirectory("converter-cli-");
   }
 }

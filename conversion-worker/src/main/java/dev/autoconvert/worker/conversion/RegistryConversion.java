@@ -80,6 +80,11 @@ class RegistryConversion implements ImageConversion {
                   sink.progress(
                       new ConversionStatus.Progress(
                           p.layersDone(), p.layersTotal(), p.bytesIn(), p.bytesOut())));
+      // a newer push already owns the target: no need to convert at all
+      Optional<String> newerBefore = newerOwner(request, source, target);
+      if (newerBefore.isPresent()) {
+        return new Outcome.Superseded(null, newerBefore.get());
+      }
       ConversionResult result = converter.convert(request.sourceDigest(), options);
       if (result.skipped()) {
         return new Outcome.Skipped(result.skipReason());
@@ -92,6 +97,7 @@ class RegistryConversion implements ImageConversion {
               result.sourceBytes(),
               result.targetBytes());
 
+      // and again just before the tag moves: a newer conversion may have finished meanwhile
       Optional<String> newer = newerOwner(request, source, target);
       if (newer.isPresent()) {
         return new Outcome.Superseded(nydus.digest(), newer.get());
@@ -100,19 +106,22 @@ class RegistryConversion implements ImageConversion {
       long pushStart = System.nanoTime();
       target.pushManifest(request.targetTag(), nydus);
       long tagMillis = (System.nanoTime() - pushStart) / 1_000_000;
+      Map<String, Long> phases = new LinkedHashMap<>();
+      phases.put("pull", result.pullMillis());
+      phases.put("convert", result.convertMillis());
+      phases.put("push", result.pushMillis() + tagMillis);
       log.info(
-          "job {}: {}/{}:{} -> {} ({} converted, {} from cache)",
+          "job {}: {}/{}:{} -> {} ({} converted, {} from cache, {} -> {} bytes, ms {})",
           request.jobId(),
           request.registry(),
           request.targetRepository(),
           request.targetTag(),
           nydus.digest(),
           result.layersConverted(),
-          result.layersFromCache());
-      Map<String, Long> phases = new LinkedHashMap<>();
-      phases.put("pull", result.pullMillis());
-      phases.put("convert", result.convertMillis());
-      phases.put("push", result.pushMillis() + tagMillis);
+          result.layersFromCache(),
+          result.sourceBytes(),
+          result.targetBytes(),
+          phases);
       return new Outcome.Succeeded(
           nydus.digest(),
           new ConversionStatus.Result(

@@ -69,9 +69,12 @@ public final class ConversionFixture {
   /** Pushes an amd64 image of {@code layers} as {@code repository:tag}; returns its digest. */
   public String push(String repository, String tag, List<byte[]> layers) throws IOException {
     Path dir = Files.createTempDirectory("fixture-layout");
-    OciLayout layout = OciLayout.create(dir);
-    layout.image("img", "amd64", layers);
-    registry.pushFromLayout(dir, "img", repository + ":" + tag);
+    try {
+      OciLayout.create(dir).image("img", "amd64", layers);
+      registry.pushFromLayout(dir, "img", repository + ":" + tag);
+    } finally {
+      delete(dir);
+    }
     return digest(repository, tag);
   }
 
@@ -80,15 +83,19 @@ public final class ConversionFixture {
    */
   public String pushDocker(String repository, String tag, List<byte[]> layers) throws IOException {
     Path dir = Files.createTempDirectory("fixture-layout");
-    OciLayout.create(dir).image("img", "amd64", layers);
-    registry.skopeo(
-        "copy",
-        "-q",
-        "--format",
-        "v2s2",
-        "--dest-tls-verify=false",
-        "oci:" + dir + ":img",
-        "docker://" + registry.host() + "/" + repository + ":" + tag);
+    try {
+      OciLayout.create(dir).image("img", "amd64", layers);
+      registry.skopeo(
+          "copy",
+          "-q",
+          "--format",
+          "v2s2",
+          "--dest-tls-verify=false",
+          "oci:" + dir + ":img",
+          "docker://" + registry.host() + "/" + repository + ":" + tag);
+    } finally {
+      delete(dir);
+    }
     return digest(repository, tag);
   }
 
@@ -109,8 +116,20 @@ public final class ConversionFixture {
                       .build())));
     }
     layout.index("multi", images);
-    registry.pushFromLayout(dir, "multi", repository + ":" + tag);
+    try {
+      registry.pushFromLayout(dir, "multi", repository + ":" + tag);
+    } finally {
+      delete(dir);
+    }
     return digest(repository, tag);
+  }
+
+  private static void delete(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   public String digest(String repository, String tag) throws IOException {

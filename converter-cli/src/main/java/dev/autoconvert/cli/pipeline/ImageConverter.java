@@ -222,7 +222,10 @@ public final class ImageConverter {
     }
 
     private Optional<CachedLayer> fromCache(Descriptor layer) throws IOException {
+      long start = System.nanoTime();
       Optional<CachedLayer> hit = cache.find(layer.digest(), options);
+      // reading the cache entry (its tree) is pulling from the registry
+      pullNanos += System.nanoTime() - start;
       if (hit.isEmpty()) {
         return hit;
       }

@@ -65,7 +65,9 @@ public final class LayerReader implements Closeable {
     this.source = source;
     this.limits = limits;
     this.tar = new UncompressedStream(decompressed, codec);
-    this.in = new BufferedInputStream(readAhead ? new ReadAheadStream(tar, layer) : tar, 1 << 16);
+    this.in =
+        new EntryNaming(
+            new BufferedInputStream(readAhead ? new ReadAheadStream(tar, layer) : tar, 1 << 16));
   }
 
   /**
@@ -601,29 +603,16 @@ public final class LayerReader implements Closeable {
         if (source.failure != null) {
           throw e; // the transport failed, not the data
         }
-        throw new TarException(
-            layer
-                + ": corrupt "
-                + codec
-                + " data at uncompressed offset "
-                + count
-                + " (in or after entry "
-                + current
-                + "): "
-                + e.getMessage(),
+        throw new DataError(
+            "corrupt " + codec + " data at uncompressed offset " + count + ": " + e.getMessage(),
             e);
       }
       if (n > 0) {
         sha256.update(b, off, n);
         count += n;
         if (count > limits.maxUncompressedSize()) {
-          throw new TarException(
-              layer
-                  + ": uncompressed layer larger than "
-                  + limits.maxUncompressedSize()
-                  + " bytes (in entry "
-                  + current
-                  + ")");
+          throw new DataError(
+              "uncompressed layer larger than " + limits.maxUncompressedSize() + " bytes", null);
         }
       }
       return n;
@@ -632,6 +621,55 @@ public final class LayerReader implements Closeable {
     @Override
     public void close() throws IOException {
       decompressed.close();
+    }
+  }
+
+  /**
+   * A problem with the uncompressed stream, found where it is produced (maybe on the read-ahead
+   * thread); {@link EntryNaming} names the layer and entry where the parser meets it.
+   */
+  private static final class DataError extends IOException {
+    DataError(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Turns a {@link DataError} into a message naming the layer and the entry being read. */
+  private final class EntryNaming extends java.io.FilterInputStream {
+    EntryNaming(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (DataError e) {
+        throw named(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (DataError e) {
+        throw named(e);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return super.skip(n);
+      } catch (DataError e) {
+        throw named(e);
+      }
+    }
+
+    private TarException named(DataError e) {
+      return new TarException(
+          layer + ": " + e.getMessage() + " (in or after entry " + current + ")", e.getCause());
     }
   }
 

@@ -34,14 +34,7 @@ class PushEventListener {
     try {
       event = PushIntake.checked(JsonCodec.decode(record.value(), PushEvent.class));
     } catch (JacksonException | IllegalArgumentException e) {
-      throw new MalformedEventException(
-          "unreadable push event at "
-              + record.topic()
-              + "-"
-              + record.partition()
-              + "@"
-              + record.offset(),
-          e);
+      throw MalformedEventException.unreadable("push event", record, e);
     }
     echoWait.awaitIfPossiblyOurs(event);
     PushIntake.Accepted accepted = intake.accept(event);

@@ -11,7 +11,6 @@ import dev.autoconvert.rules.rule.RuleCatalog;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -125,20 +124,29 @@ class PushIntake {
         .update();
   }
 
-  /** Rejects events missing a field intake depends on, naming it. */
+  /**
+   * Rejects events missing a field intake depends on, or with one longer than its column, naming
+   * it: such an event could never be stored, and retrying it would block its partition for good.
+   */
   static PushEvent checked(PushEvent event) {
-    Objects.requireNonNull(event, "push event");
-    require(event.eventId(), "eventId");
-    require(event.registry(), "registry");
-    require(event.repository(), "repository");
-    require(event.tag(), "tag");
-    require(event.digest(), "digest");
+    if (event == null) {
+      throw new MalformedEventException("push event is JSON null", null);
+    }
+    require(event.eventId(), "eventId", 255);
+    require(event.registry(), "registry", 255);
+    require(event.repository(), "repository", 255);
+    require(event.tag(), "tag", 255);
+    require(event.digest(), "digest", 100);
     return event;
   }
 
-  private static void require(String value, String field) {
+  private static void require(String value, String field, int maxLength) {
     if (value == null || value.isBlank()) {
       throw new MalformedEventException("push event without " + field, null);
+    }
+    if (value.length() > maxLength) {
+      throw new MalformedEventException(
+          "push event " + field + " is " + value.length() + " characters, over " + maxLength, null);
     }
   }
 }

@@ -34,16 +34,9 @@ class StatusListener {
     try {
       update = JsonCodec.decode(record.value(), ConversionStatus.class);
     } catch (JacksonException | IllegalArgumentException e) {
-      throw new MalformedEventException(
-          "unreadable status at "
-              + record.topic()
-              + "-"
-              + record.partition()
-              + "@"
-              + record.offset(),
-          e);
+      throw MalformedEventException.unreadable("status", record, e);
     }
-    if (update.jobId() == null || update.status() == null) {
+    if (update == null || update.jobId() == null || update.status() == null) {
       throw new MalformedEventException("status update without jobId or status", null);
     }
     Optional<Progression.Effect> effect = jobs.applyStatus(update);

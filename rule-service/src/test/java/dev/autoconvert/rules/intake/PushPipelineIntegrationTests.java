@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -176,6 +177,18 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
               WAIT);
       assertThat(topics).containsExactlyInAnyOrder(Topics.PUSH_EVENTS, Topics.CONVERSION_STATUS);
     }
+  }
+
+  @Test
+  void unreadableMessageIsSkippedAndTheNextOneOnItsPartitionProcessed() throws Exception {
+    String repository = repositoryWithRule("poison", "v*");
+    PushEvent event = push(repository, "v1", digest("poison"));
+    producer()
+        .send(new ProducerRecord<>(Topics.PUSH_EVENTS, event.key(), "{not json".getBytes()))
+        .get(10, TimeUnit.SECONDS);
+    send(Topics.PUSH_EVENTS, event.key(), push(repository, "x".repeat(300), digest("poison-long")));
+    publish(event);
+    assertThat(outcomeOf(event.eventId())).isEqualTo("MATCHED");
   }
 
   @Test

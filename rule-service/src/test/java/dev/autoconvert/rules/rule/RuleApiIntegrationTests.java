@@ -159,6 +159,16 @@ class RuleApiIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
+  void dashboardPageIsServedWithoutTokenAndReadsTheApiWithOne() throws Exception {
+    Reply page = call("GET", "/", null, null);
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.raw().body())
+        .contains("nydus-autoconvert")
+        .contains("/conversions/summary")
+        .contains("Authorization");
+  }
+
+  @Test
   void openApiAndMetricsAreServed() throws Exception {
     Reply api = call("GET", "/v3/api-docs", null, null);
     assertThat(api.status()).isEqualTo(200);
