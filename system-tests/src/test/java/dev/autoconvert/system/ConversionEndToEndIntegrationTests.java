@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,27 +28,36 @@ class ConversionEndToEndIntegrationTests {
   /** Annotation on the last layer of a Nydus image: the bootstrap (NYDUS-FORMAT.md). */
   private static final String BOOTSTRAP_ANNOTATION = "containerd.io/snapshot/nydus-bootstrap";
 
-  private static final String REPOSITORY =
-      "systest/" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + "-converted";
+  private static final String RUN =
+      HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+  private static final String REPOSITORY = "systest/" + RUN + "-converted";
 
   private static RunningSystem system;
-  private static String ruleId;
+  private static final List<String> rulesCreated = new ArrayList<>();
 
   @TempDir Path workDir;
 
   @BeforeAll
-  static void rule() throws Exception {
+  static void connect() throws Exception {
     system = RunningSystem.fromEnvFile();
-    ruleId = system.createRule(REPOSITORY, "*").path("id").asString();
   }
 
   @AfterAll
-  static void deleteRule() throws Exception {
-    system.api("DELETE", "/rules/" + ruleId, null);
+  static void deleteRules() throws Exception {
+    for (String id : rulesCreated) {
+      system.api("DELETE", "/rules/" + id, null);
+    }
+  }
+
+  private static String rule(String repository) throws Exception {
+    String id = system.createRule(repository, "*").path("id").asString();
+    rulesCreated.add(id);
+    return id;
   }
 
   @Test
   void pushedImageGetsANydusCopyAndTheCopyMakesNoJob() throws Exception {
+    rule(REPOSITORY);
     SampleImages.Pushed pushed = new SampleImages(system, workDir).push(REPOSITORY, "v1");
 
     JsonNode job =
@@ -97,6 +107,40 @@ class ConversionEndToEndIntegrationTests {
         NOTHING_MORE,
         REPOSITORY,
         jobs -> jobs.size() == 1 && "v1".equals(jobs.get(0).path("sourceTag").asString()));
+  }
+
+  @Test
+  void reconcilingANewRuleConvertsATagPushedBeforeIt() throws Exception {
+    String repository = "systest/" + RUN + "-backfill";
+    String sentinel = "systest/" + RUN + "-backfill-sentinel";
+    SampleImages images = new SampleImages(system, workDir);
+    rule(sentinel);
+    images.push(repository, "v1");
+    // notifications arrive in push order: once the later push has its job, the earlier one was
+    // handled (and made none, no rule matching it yet), so the rule below can only backfill it
+    images.push(sentinel, "v1");
+    system.awaitConversions(sentinel, CONVERSION_ENDS, "job", jobs -> !jobs.isEmpty());
+    String ruleId = rule(repository);
+
+    RunningSystem.Response report = system.api("POST", "/rules/" + ruleId + "/reconcile", null);
+    assertThat(report.status()).as("reconcile: %s", report.body()).isEqualTo(200);
+    assertThat(report.json().path("opened").size()).as("opened in %s", report.body()).isEqualTo(1);
+    JsonNode job =
+        system
+            .awaitConversions(
+                repository,
+                CONVERSION_ENDS,
+                "finished conversion",
+                jobs -> !jobs.isEmpty() && isTerminal(jobs.get(0).path("status").asString()))
+            .get(0);
+    assertThat(job.path("status").asString()).as("job %s", job).isEqualTo("SUCCEEDED");
+    assertThat(system.registryManifest(repository, "v1-nydus").status()).isEqualTo(200);
+
+    RunningSystem.Response again = system.api("POST", "/rules/" + ruleId + "/reconcile", null);
+    assertThat(again.json().path("opened").size()).as("second run: %s", again.body()).isZero();
+    assertThat(again.json().path("upToDate").asInt())
+        .as("second run: %s", again.body())
+        .isEqualTo(1);
   }
 
   private static boolean isTerminal(String status) {

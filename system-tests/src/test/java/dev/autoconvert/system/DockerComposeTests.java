@@ -119,13 +119,15 @@ class DockerComposeTests {
   }
 
   @Test
-  void listenerAndWorkerNameTheRegistryTheComposeNetworkReaches() {
+  void listenerWorkerAndReconcilerNameTheRegistryTheComposeNetworkReaches() {
     String port = registryConfig.path("http").path("addr").asString().replaceFirst("^.*:", "");
     String registry = "registry:" + port;
     assertThat(
             env("registry-event-listener").path("AUTOCONVERT_LISTENER_DEFAULT_REGISTRY").asString())
         .isEqualTo(registry);
     assertThat(env("conversion-worker").path("AUTOCONVERT_WORKER_REGISTRIES_0_HOST").asString())
+        .isEqualTo(registry);
+    assertThat(env("rule-service").path("AUTOCONVERT_RULES_RECONCILE_REGISTRIES_0_HOST").asString())
         .isEqualTo(registry);
   }
 
