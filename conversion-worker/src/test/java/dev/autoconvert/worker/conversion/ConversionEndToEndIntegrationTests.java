@@ -259,6 +259,23 @@ class ConversionEndToEndIntegrationTests {
   }
 
   @Test
+  void commandLineConvertsBetweenRegistryReferences() throws IOException {
+    images.push("e2e/cli", "v1", ConversionFixture.threeLayers("cli"));
+    String host = registry.host();
+    String out =
+        ConversionFixture.cli(
+            List.of(
+                "convert",
+                "--plain-http",
+                "--source",
+                host + "/e2e/cli:v1",
+                "--target",
+                host + "/e2e/cli:v1-nydus"));
+    assertThat(out).startsWith("exit 0").contains("layer 3/3 converted");
+    assertThat(images.check("e2e/cli", "v1")).startsWith("exit 0");
+  }
+
+  @Test
   void helmChartIsSkippedAsNotAnImage() throws IOException {
     RegistryImageStore store = images.store("e2e/chart");
     byte[] config = "{\"name\":\"demo\",\"version\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);

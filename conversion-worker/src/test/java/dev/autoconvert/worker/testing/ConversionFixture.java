@@ -172,6 +172,11 @@ public final class ConversionFixture {
                 "--target",
                 registry.host() + "/" + repository + ":" + tag + "-nydus"));
     args.addAll(List.of(more));
+    return cli(args);
+  }
+
+  /** Runs the command line in this JVM: {@code exit N} then its output. */
+  public static String cli(List<String> args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code =
         ConverterCli.run(
