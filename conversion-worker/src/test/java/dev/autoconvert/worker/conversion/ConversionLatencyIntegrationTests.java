@@ -1,7 +1,6 @@
 package dev.autoconvert.worker.conversion;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.autoconvert.contracts.ConversionOptions;
 import dev.autoconvert.contracts.ConversionRequest;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -29,6 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * uncompressed layer tar (e.g. a debootstrap minbase root filesystem, see RECIPES.md §4).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@EnabledIfEnvironmentVariable(named = "AUTOCONVERT_BENCH_LAYER_TAR", matches = ".+")
 class ConversionLatencyIntegrationTests {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String LAYER = System.getenv("AUTOCONVERT_BENCH_LAYER_TAR");
@@ -50,7 +51,6 @@ class ConversionLatencyIntegrationTests {
 
   @Test
   void printsLatencyOfAColdAndACachedConversion() throws IOException {
-    assumeTrue(LAYER != null, "set AUTOCONVERT_BENCH_LAYER_TAR to a layer tar to run");
     ConversionFixture images = new ConversionFixture(registry);
     byte[] tar = Files.readAllBytes(Path.of(LAYER));
     for (String repository : List.of("bench/cold", "bench/cached")) {
