@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param echoWait how long a push of a tag that an unfinished conversion targets waits for the
  *     worker's status naming the pushed digest, before it is treated as a push by a user
  * @param reconcile the registries the reconciler lists tags of (invariant 9)
+ * @param layerCacheRepository where the workers keep their layer cache entries
+ *     (AUTOCONVERT_WORKER_CACHE_REPOSITORY): pushes there are the service's own output
  */
 @Validated
 @ConfigurationProperties("autoconvert.rules")
@@ -30,7 +32,8 @@ public record RulesProperties(
     @DefaultValue @Valid @NotNull Outbox outbox,
     @DefaultValue @Valid @NotNull Metrics metrics,
     @DefaultValue("10s") @NotNull Duration echoWait,
-    @DefaultValue @Valid @NotNull Reconcile reconcile) {
+    @DefaultValue @Valid @NotNull Reconcile reconcile,
+    @DefaultValue("autoconvert/layer-cache") @NotBlank String layerCacheRepository) {
 
   /**
    * @param pollInterval how often the relay looks for unsent rows
@@ -89,6 +92,8 @@ public record RulesProperties(
         + echoWait
         + ", reconcile="
         + reconcile
+        + ", layerCacheRepository="
+        + layerCacheRepository
         + "]";
   }
 }

@@ -23,7 +23,8 @@ class RulesPropertiesTests {
                 Duration.ofSeconds(30),
                 List.of(
                     new RulesProperties.Registry(
-                        "127.0.0.1:5000", true, "robot", "registry-secret-value"))));
+                        "127.0.0.1:5000", true, "robot", "registry-secret-value"))),
+            "autoconvert/layer-cache");
 
     assertThat(properties.toString())
         .contains("127.0.0.1:5000")
@@ -36,7 +37,7 @@ class RulesPropertiesTests {
   @Test
   void sameTokenForAdminAndReadOnlyIsRefused() {
     RulesProperties properties =
-        new RulesProperties("same", "same", null, null, Duration.ofSeconds(1), null);
+        new RulesProperties("same", "same", null, null, Duration.ofSeconds(1), null, "cache");
     assertThat(properties.isTokensDistinct()).isFalse();
   }
 }

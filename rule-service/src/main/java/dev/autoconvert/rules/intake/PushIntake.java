@@ -2,6 +2,7 @@ package dev.autoconvert.rules.intake;
 
 import dev.autoconvert.contracts.PushEvent;
 import dev.autoconvert.rules.MalformedEventException;
+import dev.autoconvert.rules.RulesProperties;
 import dev.autoconvert.rules.job.JobSpec;
 import dev.autoconvert.rules.job.Jobs;
 import dev.autoconvert.rules.job.ProducedDigests;
@@ -28,7 +29,7 @@ class PushIntake {
     MATCHED,
     /** no enabled rule matches */
     UNMATCHED,
-    /** a manifest this service pushed (invariant 5) */
+    /** a manifest this service pushed, or a worker's layer cache entry (invariant 5) */
     OWN_OUTPUT,
     /** rules match, but the targets' newest conversions already convert this content */
     SAME_CONTENT,
@@ -42,12 +43,19 @@ class PushIntake {
   private final Jobs jobs;
   private final ProducedDigests produced;
   private final RuleCatalog catalog;
+  private final String layerCacheRepository;
 
-  PushIntake(JdbcClient jdbc, Jobs jobs, ProducedDigests produced, RuleCatalog catalog) {
+  PushIntake(
+      JdbcClient jdbc,
+      Jobs jobs,
+      ProducedDigests produced,
+      RuleCatalog catalog,
+      RulesProperties properties) {
     this.jdbc = jdbc;
     this.jobs = jobs;
     this.produced = produced;
     this.catalog = catalog;
+    this.layerCacheRepository = properties.layerCacheRepository();
   }
 
   @Transactional
@@ -55,7 +63,10 @@ class PushIntake {
     if (seen(event.eventId())) {
       return new Accepted(Outcome.DUPLICATE, List.of());
     }
-    if (produced.isOurs(event.registry(), event.digest())) {
+    // Cache entries are tagged artifacts the workers push for each other; they are never images
+    // to convert, whatever a broad rule says.
+    if (event.repository().equals(layerCacheRepository)
+        || produced.isOurs(event.registry(), event.digest())) {
       record(event, jobs.nextSequence(), Outcome.OWN_OUTPUT);
       return new Accepted(Outcome.OWN_OUTPUT, List.of());
     }

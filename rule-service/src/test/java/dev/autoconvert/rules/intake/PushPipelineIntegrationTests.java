@@ -383,6 +383,26 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
+  void workersLayerCacheEntriesMakeNoJobEvenWhenARuleMatchesThem() throws Exception {
+    String cacheRepository = "autoconvert/layer-cache";
+    createRule(
+        Map.of(
+            "name",
+            "layer-cache-" + RUN,
+            "registry",
+            REGISTRY,
+            "repositoryPattern",
+            cacheRepository,
+            "tagPattern",
+            "cache-" + RUN + "-*"));
+    PushEvent entry = push(cacheRepository, "cache-" + RUN + "-sha256-1", digest("cache-entry"));
+    publish(entry);
+
+    assertThat(outcomeOf(entry.eventId())).isEqualTo("OWN_OUTPUT");
+    assertThat(jobs(cacheRepository)).isEmpty();
+  }
+
+  @Test
   void echoReadBeforeTheWorkersStatusIsStillOurOwnOutput() throws Exception {
     String repository = repositoryWithRule("echo", "*");
     publish(push(repository, "v5", digest("echo")));
