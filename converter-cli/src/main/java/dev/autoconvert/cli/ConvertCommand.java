@@ -7,6 +7,7 @@ import dev.autoconvert.cli.pipeline.LayerCache;
 import dev.autoconvert.cli.pipeline.Scratch;
 import dev.autoconvert.format.Compressor;
 import dev.autoconvert.format.Digester;
+import dev.autoconvert.format.convert.LayerOptions;
 import dev.autoconvert.format.image.Platform;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -110,7 +111,7 @@ final class ConvertCommand {
           Compressor.fromCliName(a.optional("--compressor", "zstd")),
           Integer.decode(
               a.optional("--chunk-size", Integer.toString(ConvertOptions.DEFAULT_CHUNK_SIZE))),
-          Digester.fromCliName(a.optional("--digester", "blake3")),
+          Digester.fromCliName(a.optional("--digester", LayerOptions.DEFAULT_DIGESTER.cliName())),
           platforms,
           prefetch,
           a.flag("--with-referrer"),

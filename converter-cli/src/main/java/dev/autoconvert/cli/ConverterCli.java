@@ -21,7 +21,7 @@ public final class ConverterCli {
   static final String USAGE_TEXT =
       """
       usage: converter-cli convert --source SRC --target DST [--compressor zstd|lz4_block|none]
-                               [--chunk-size BYTES] [--digester blake3|sha256]
+                               [--chunk-size BYTES] [--digester sha256|blake3]
                                [--platform OS/ARCH[/VARIANT] ... | --all-platforms]
                                [--prefetch-patterns FILE] [--with-referrer] [--plain-http]
                                [--work-dir DIR]

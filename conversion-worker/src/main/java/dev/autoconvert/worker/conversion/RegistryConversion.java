@@ -15,6 +15,7 @@ import dev.autoconvert.contracts.FailureCode;
 import dev.autoconvert.format.Compressor;
 import dev.autoconvert.format.Digester;
 import dev.autoconvert.format.FormatException;
+import dev.autoconvert.format.convert.LayerOptions;
 import dev.autoconvert.format.image.NydusImageAssembler;
 import dev.autoconvert.format.image.Platform;
 import dev.autoconvert.oci.RegistryException;
@@ -188,7 +189,7 @@ class RegistryConversion implements ImageConversion {
       return new ConvertOptions(
           o.compressor() == null ? Compressor.ZSTD : Compressor.fromCliName(o.compressor()),
           o.chunkSize() == 0 ? ConvertOptions.DEFAULT_CHUNK_SIZE : o.chunkSize(),
-          o.digester() == null ? Digester.BLAKE3 : Digester.fromCliName(o.digester()),
+          o.digester() == null ? LayerOptions.DEFAULT_DIGESTER : Digester.fromCliName(o.digester()),
           platforms,
           o.prefetchPatterns(),
           o.withReferrer(),

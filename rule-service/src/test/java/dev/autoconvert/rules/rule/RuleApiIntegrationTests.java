@@ -38,7 +38,7 @@ class RuleApiIntegrationTests extends IntegrationTestSupport {
     assertThat(created.body().get("tagSuffix").asString()).isEqualTo("-nydus");
     assertThat(created.body().get("options").get("compressor").asString()).isEqualTo("lz4_block");
     assertThat(created.body().get("options").get("chunkSize").asInt()).isEqualTo(4194304);
-    assertThat(created.body().get("options").get("digester").asString()).isEqualTo("blake3");
+    assertThat(created.body().get("options").get("digester").asString()).isEqualTo("sha256");
 
     Reply read = get("/api/v1/rules/" + id);
     assertThat(read.status()).isEqualTo(200);
