@@ -1,7 +1,7 @@
 package dev.autoconvert.format;
 
 /** Chunk compression algorithms, with their code in the Nydus blob table (NYDUS-FORMAT.md §1.5). */
-public enum Compressor {
+public enum Compressor implements CliNamed {
   NONE(0, "none"),
   LZ4_BLOCK(1, "lz4_block"),
   ZSTD(3, "zstd");
@@ -20,17 +20,12 @@ public enum Compressor {
   }
 
   /** The name nydus-image and nydusify use on their command lines. */
+  @Override
   public String cliName() {
     return cliName;
   }
 
   public static Compressor fromCliName(String name) {
-    for (Compressor c : values()) {
-      if (c.cliName.equals(name)) {
-        return c;
-      }
-    }
-    throw new IllegalArgumentException(
-        "unknown compressor '" + name + "', expected one of none, lz4_block, zstd");
+    return CliNamed.byCliName(values(), name, "compressor");
   }
 }

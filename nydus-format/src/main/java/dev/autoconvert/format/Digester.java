@@ -1,7 +1,7 @@
 package dev.autoconvert.format;
 
 /** Chunk digest algorithms, with their code in the Nydus blob table (NYDUS-FORMAT.md §1.5). */
-public enum Digester {
+public enum Digester implements CliNamed {
   BLAKE3(0, "blake3"),
   SHA256(1, "sha256");
 
@@ -18,17 +18,12 @@ public enum Digester {
     return code;
   }
 
+  @Override
   public String cliName() {
     return cliName;
   }
 
   public static Digester fromCliName(String name) {
-    for (Digester d : values()) {
-      if (d.cliName.equals(name)) {
-        return d;
-      }
-    }
-    throw new IllegalArgumentException(
-        "unknown digester '" + name + "', expected one of blake3, sha256");
+    return CliNamed.byCliName(values(), name, "digester");
   }
 }

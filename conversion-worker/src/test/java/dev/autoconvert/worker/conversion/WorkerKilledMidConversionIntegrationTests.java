@@ -11,8 +11,8 @@ import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.TarBuilder;
 import dev.autoconvert.worker.testing.ConversionFixture;
 import dev.autoconvert.worker.testing.KafkaTestSupport;
+import dev.autoconvert.worker.testing.WorkerProcess;
 import dev.autoconvert.worker.testing.WorkerTestProperties;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * unacknowledged request again, finishes it, and has reclaimed the dead one's scratch files.
  */
 class WorkerKilledMidConversionIntegrationTests {
-  private static final Path JAR = Path.of("target/conversion-worker.jar");
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   @TempDir Path dir;
@@ -38,7 +37,8 @@ class WorkerKilledMidConversionIntegrationTests {
   @Test
   void killedWorkerLeavesNoPartialTagAndTheRequestStillSucceeds() throws Exception {
     assumeTrue(
-        Files.isRegularFile(JAR), "needs the worker jar from mvn package: " + JAR.toAbsolutePath());
+        WorkerProcess.jarBuilt(),
+        "needs the worker jar from mvn package: " + WorkerProcess.JAR.toAbsolutePath());
     String run = UUID.randomUUID().toString().substring(0, 8);
     Path scratch = dir.resolve("scratch");
     try (LocalRegistry registry = LocalRegistry.start();
@@ -57,7 +57,9 @@ class WorkerKilledMidConversionIntegrationTests {
           images.request("kill/app", "v1", digest, 1, ConversionOptions.defaults());
       kafka.send(WorkerTestProperties.requests("kill", run), request.key(), request);
 
-      Process first = startWorker(registry, run, scratch, dir.resolve("first.log"));
+      WorkerProcess first =
+          WorkerProcess.start(
+              registry, "kill", run, "kill-worker", scratch, dir.resolve("first.log"));
       try {
         kafka.await(
             request.jobId(),
@@ -65,14 +67,15 @@ class WorkerKilledMidConversionIntegrationTests {
             u -> u.progress() != null && u.progress().layersDone() >= 1,
             "progress of the first layer");
       } finally {
-        first.destroyForcibly().waitFor();
+        first.kill();
       }
       assertThat(kafka.updates(request.jobId()))
           .noneMatch(u -> u.status().terminal() || u.targetDigest() != null);
       assertThat(images.store("kill/app").findManifest("v1-nydus")).isEmpty();
 
-      Process second = startWorker(registry, run, scratch, dir.resolve("second.log"));
-      try {
+      try (WorkerProcess second =
+          WorkerProcess.start(
+              registry, "kill", run, "kill-worker", scratch, dir.resolve("second.log"))) {
         List<ConversionStatus> updates = kafka.awaitTerminal(request.jobId(), TIMEOUT);
         ConversionStatus done = updates.get(updates.size() - 1);
         assertThat(done.status()).as(updates.toString()).isEqualTo(JobStatus.SUCCEEDED);
@@ -81,39 +84,7 @@ class WorkerKilledMidConversionIntegrationTests {
         try (Stream<Path> left = Files.walk(scratch)) {
           assertThat(left.filter(Files::isRegularFile)).as("scratch files left").isEmpty();
         }
-      } finally {
-        second.destroy();
-        second.waitFor();
       }
     }
-  }
-
-  private static Process startWorker(LocalRegistry registry, String run, Path scratch, Path log)
-      throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                // start faster: this test starts the worker twice
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                JAR.toString(),
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + KafkaTestSupport.bootstrapServers(),
-                "--spring.kafka.consumer.group-id=it-kill-" + run,
-                // the dead member's partitions go to the restarted one after this
-                "--spring.kafka.consumer.properties.session.timeout.ms=6000",
-                "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000",
-                "--autoconvert.worker.requests-topic=" + WorkerTestProperties.requests("kill", run),
-                "--autoconvert.worker.status-topic=" + WorkerTestProperties.status("kill", run),
-                "--autoconvert.worker.registries[0].host=" + registry.host(),
-                "--autoconvert.worker.registries[0].plain-http=true",
-                "--autoconvert.worker.scratch-dir=" + scratch,
-                "--autoconvert.worker.id=kill-worker"));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
   }
 }

@@ -11,6 +11,10 @@ import dev.autoconvert.worker.conversion.ConversionException;
 import dev.autoconvert.worker.conversion.ImageConversion;
 import dev.autoconvert.worker.conversion.Outcome;
 import dev.autoconvert.worker.testing.KafkaTestSupport;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -35,7 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * failures, permanent failures at once. The conversion itself is scripted here; the real pipeline
  * is covered by the end-to-end tests.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class RequestIntakeIntegrationTests {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String REQUESTS = "it-intake-requests-" + RUN;
@@ -64,6 +69,32 @@ class RequestIntakeIntegrationTests {
   }
 
   @Autowired KafkaListenerEndpointRegistry listeners;
+
+  @Value("${local.server.port}")
+  int port;
+
+  @Test
+  void actuatorServesHealthAndConversionCountsForPrometheus() throws Exception {
+    UUID job = send("corrupt");
+    kafka.awaitTerminal(job, Duration.ofSeconds(30));
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> health =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).contains("\"UP\"");
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains("autoconvert_worker_conversions_total{code=\"LAYER_CORRUPT\",status=\"FAILED\"}");
+  }
 
   @Test
   void requestsAreConsumedInTheConfiguredGroup() {

@@ -337,11 +337,6 @@ public final class BlobWriter implements AutoCloseable {
     return new BlobResult(out.position, HexFormat.of().formatHex(out.whole.digest()));
   }
 
-  /** Distinct chunks in ci-index order (complete after {@link #finishChunks()}). */
-  public List<Chunk> chunks() {
-    return List.copyOf(chunks);
-  }
-
   @Override
   public void close() {
     closePool();

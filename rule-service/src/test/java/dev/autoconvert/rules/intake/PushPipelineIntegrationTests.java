@@ -402,6 +402,24 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
+  void userPushOfARunningConversionsTargetTagIsConvertedAfterTheBoundedWait() throws Exception {
+    String repository = repositoryWithRule("usertarget", "*");
+    publish(push(repository, "v7", digest("usertarget")));
+    awaitJob(repository, JobStatus.QUEUED);
+
+    // same tag as the running conversion's target, but content no worker reported
+    PushEvent user = push(repository, "v7-nydus", digest("usertarget-user"));
+    long start = System.nanoTime();
+    publish(user);
+    assertThat(outcomeOf(user.eventId())).isEqualTo("MATCHED");
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("waited for a status naming the digest (echo-wait 8s in tests)")
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(7));
+    assertThat(jobs(repository).valueStream().map(j -> j.get("targetTag").asString()))
+        .containsExactlyInAnyOrder("v7-nydus", "v7-nydus-nydus");
+  }
+
+  @Test
   void userTagEndingInNydusIsConvertedWhenARuleMatches() throws Exception {
     String repository = repositoryWithRule("usernydus", "*");
     publish(push(repository, "mine-nydus", digest("usernydus")));
