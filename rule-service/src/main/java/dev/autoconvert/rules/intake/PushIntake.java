@@ -136,7 +136,7 @@ class PushIntake {
     require(event.registry(), "registry", 255);
     require(event.repository(), "repository", 255);
     require(event.tag(), "tag", 255);
-    require(event.digest(), "digest", 100);
+    require(event.digest(), "digest", 256);
     return event;
   }
 
