@@ -61,16 +61,16 @@ cmd_demo() {
   while [ $SECONDS -lt $deadline ]; do
     detail=$(api_ok GET "/conversions/$id")
     status=$(jq -r .status <<< "$detail")
-    progress=$(jq -r '.progress // empty | "layers \(.layersDone // "?")/\(.layersTotal // "?"), \(.bytesIn // 0) B in, \(.bytesOut // 0) B out"' <<< "$detail")
-    if [ -n "$progress" ] && [ "$progress" != "$last_progress" ]; then
-      printf '            %s\n' "$progress"
-      last_progress=$progress
-    fi
-    # progress when it changes, then every new transition (none is missed between two polls)
+    # every new transition (none is missed between two polls), then the progress while it runs
     jq -r --argjson n "$shown" '(.transitions // [])[$n:][] | [(.at | .[11:19]),
       "\(.from // "-") -> \(.to)", (.workerId // empty), (.failureCode // empty), (.reason // empty)]
       | join("  ")' <<< "$detail" | sed 's/^/  /'
     shown=$(jq '(.transitions // []) | length' <<< "$detail")
+    progress=$(jq -r '.progress // empty | "layers \(.layersDone // "?")/\(.layersTotal // "?"), \(.bytesIn // 0) B in, \(.bytesOut // 0) B out"' <<< "$detail")
+    if [[ $status == RUNNING || $status == RETRYING ]] && [ -n "$progress" ] && [ "$progress" != "$last_progress" ]; then
+      printf '            %s\n' "$progress"
+      last_progress=$progress
+    fi
     case $status in
       SUCCEEDED)
         local target
