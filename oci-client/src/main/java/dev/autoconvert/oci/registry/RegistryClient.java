@@ -300,18 +300,21 @@ public final class RegistryClient {
         retryAfter = response.headers().firstValue("Retry-After").orElse(null);
       } catch (RegistryException e) {
         throw e;
-      } catch (SSLException e) {
-        throw new RegistryException(
-            ErrorKind.PROTOCOL,
-            operation.action(),
-            0,
-            "TLS failure talking to "
-                + endpoint.base()
-                + " ("
-                + e.getMessage()
-                + "); a plain-HTTP registry must be configured as such",
-            e);
       } catch (IOException | UncheckedIOException e) {
+        // The HTTP client sometimes wraps the handshake failure in a plain IOException.
+        SSLException tls = tlsCause(e);
+        if (tls != null) {
+          throw new RegistryException(
+              ErrorKind.PROTOCOL,
+              operation.action(),
+              0,
+              "TLS failure talking to "
+                  + endpoint.base()
+                  + " ("
+                  + tls.getMessage()
+                  + "); a plain-HTTP registry must be configured as such",
+              e);
+        }
         failure =
             new RegistryException(
                 ErrorKind.UNAVAILABLE,
@@ -534,5 +537,14 @@ public final class RegistryClient {
     public RegistryClient build() {
       return new RegistryClient(this);
     }
+  }
+
+  private static SSLException tlsCause(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SSLException tls) {
+        return tls;
+      }
+    }
+    return null;
   }
 }
