@@ -31,10 +31,7 @@ final class ManifestChecker implements RegistryOperation<Optional<Descriptor>> {
 
   @Override
   public HttpRequest.Builder request(URI base) {
-    return HttpRequest.newBuilder(
-            base.resolve(
-                "/v2/" + reference.repository() + "/manifests/" + reference.apiReference()))
-        .header("Accept", ManifestPuller.ACCEPT)
+    return ManifestPuller.manifestRequest(base, reference)
         .method("HEAD", HttpRequest.BodyPublishers.noBody());
   }
 

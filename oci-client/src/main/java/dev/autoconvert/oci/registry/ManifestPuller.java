@@ -39,11 +39,15 @@ final class ManifestPuller implements RegistryOperation<RawManifest> {
 
   @Override
   public HttpRequest.Builder request(URI base) {
+    return manifestRequest(base, reference).GET();
+  }
+
+  /** The manifest URL of {@code reference}, accepting every manifest type (shared with HEAD). */
+  static HttpRequest.Builder manifestRequest(URI base, ImageReference reference) {
     return HttpRequest.newBuilder(
             base.resolve(
                 "/v2/" + reference.repository() + "/manifests/" + reference.apiReference()))
-        .header("Accept", ACCEPT)
-        .GET();
+        .header("Accept", ACCEPT);
   }
 
   @Override
