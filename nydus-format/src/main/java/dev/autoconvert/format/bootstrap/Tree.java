@@ -67,14 +67,14 @@ final class Tree {
       Paths.check(e.path());
       byPath.put(e.path(), e); // a later entry for the same path replaces the earlier one
     }
-    Entry rootEntry = byPath.computeIfAbsent("/", Tree::synthesisedDirectory);
+    Entry rootEntry = byPath.computeIfAbsent("/", Entry::impliedDirectory);
     if (rootEntry.type() != FileType.DIRECTORY) {
       throw new IllegalArgumentException(
           "the root entry / must be a directory, got " + rootEntry.type());
     }
     for (String path : List.copyOf(byPath.keySet())) {
       for (String p = Paths.parent(path); !p.equals("/"); p = Paths.parent(p)) {
-        byPath.computeIfAbsent(p, Tree::synthesisedDirectory);
+        byPath.computeIfAbsent(p, Entry::impliedDirectory);
       }
     }
 
@@ -133,24 +133,6 @@ final class Tree {
     inode.names++;
     parent.children.add(node);
     nodes.put(path, node);
-  }
-
-  private static Entry synthesisedDirectory(String path) {
-    return new Entry(
-        path,
-        FileType.DIRECTORY,
-        0755,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null,
-        null,
-        0,
-        0,
-        new TreeMap<>(),
-        List.of());
   }
 
   /**

@@ -43,7 +43,7 @@ public final class LayerMerger {
     checkChunkSizes(layersBottomToTop);
     // Paths sort parents first and keep each directory's descendants in one contiguous range.
     NavigableMap<String, Placed> tree = new TreeMap<>();
-    tree.put("/", new Placed(synthesisedDirectory("/"), -1, null));
+    tree.put("/", new Placed(Entry.impliedDirectory("/"), -1, null));
     Map<String, Entry> groupInodes = new HashMap<>();
     for (int layer = 0; layer < layersBottomToTop.size(); layer++) {
       apply(tree, groupInodes, layer, layersBottomToTop.get(layer));
@@ -144,7 +144,7 @@ public final class LayerMerger {
       missing.add(p);
     }
     for (int i = missing.size() - 1; i >= 0; i--) {
-      tree.put(missing.get(i), new Placed(synthesisedDirectory(missing.get(i)), -1, null));
+      tree.put(missing.get(i), new Placed(Entry.impliedDirectory(missing.get(i)), -1, null));
     }
   }
 
@@ -245,24 +245,6 @@ public final class LayerMerger {
         inode.rdevMinor(),
         inode.xattrs(),
         inode.chunks());
-  }
-
-  private static Entry synthesisedDirectory(String path) {
-    return new Entry(
-        path,
-        FileType.DIRECTORY,
-        0755,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null,
-        null,
-        0,
-        0,
-        new TreeMap<>(),
-        List.of());
   }
 
   private static void checkChunkSizes(List<LayerTree> layers) {

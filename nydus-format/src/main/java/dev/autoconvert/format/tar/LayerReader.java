@@ -542,17 +542,11 @@ public final class LayerReader implements Closeable {
   }
 
   /** Data of the current regular file; fails when the archive ends early. */
-  private final class EntryData extends InputStream {
+  private final class EntryData extends BlockReadStream {
     private final String where;
 
     EntryData(String where) {
       this.where = where;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -572,7 +566,7 @@ public final class LayerReader implements Closeable {
   }
 
   /** Counts and hashes the uncompressed tar; turns decompressor failures into named errors. */
-  private final class UncompressedStream extends InputStream {
+  private final class UncompressedStream extends BlockReadStream {
     private final InputStream decompressed;
     private final String codec;
     private final MessageDigest sha256;
@@ -586,12 +580,6 @@ public final class LayerReader implements Closeable {
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.concurrent.BlockingQueue;
  * decompressing and hashing the layer overlap with parsing and chunking it. Failures of the source
  * are rethrown to the reader unchanged; memory stays at a few blocks.
  */
-final class ReadAheadStream extends InputStream {
+final class ReadAheadStream extends BlockReadStream {
   private static final int BLOCK = 1 << 20;
   private static final int DEPTH = 4;
   private static final byte[] END = new byte[0];
@@ -51,12 +51,6 @@ final class ReadAheadStream extends InputStream {
         // closed by the reader
       }
     }
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override

@@ -1,7 +1,9 @@
 package dev.autoconvert.format.tree;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * One filesystem object of a layer or of a merged image, as read from a tar entry or a bootstrap.
@@ -42,7 +44,29 @@ public record Entry(
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("entry path must be absolute: " + path);
     }
-    xattrs = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(xattrs));
+    xattrs = Collections.unmodifiableSortedMap(new TreeMap<>(xattrs));
     chunks = List.copyOf(chunks);
+  }
+
+  /**
+   * A directory no layer lists but a path needs (a missing parent, the root of an empty image):
+   * 0755, owned by root, mtime 0, as nydus-image synthesises it.
+   */
+  public static Entry impliedDirectory(String path) {
+    return new Entry(
+        path,
+        FileType.DIRECTORY,
+        0755,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        null,
+        0,
+        0,
+        new TreeMap<>(),
+        List.of());
   }
 }
