@@ -1,5 +1,6 @@
 package dev.autoconvert.rules.job;
 
+import dev.autoconvert.rules.rule.OciNames;
 import dev.autoconvert.rules.rule.OptionsRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -17,13 +18,7 @@ import java.util.UUID;
 record ManualConversionRequest(
     @NotBlank @Size(max = 1024) String source,
     UUID ruleId,
-    @Pattern(
-            regexp = "[A-Za-z0-9._-]{1,64}",
-            message = "must be 1 to 64 characters allowed in an OCI tag ([A-Za-z0-9._-])")
-        String tagSuffix,
-    @Size(max = 255)
-        @Pattern(
-            regexp = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*",
-            message = "must be an OCI repository name (lower case, '/'-separated)")
+    @Pattern(regexp = OciNames.TAG_SUFFIX, message = OciNames.TAG_SUFFIX_MESSAGE) String tagSuffix,
+    @Size(max = 255) @Pattern(regexp = OciNames.REPOSITORY, message = OciNames.REPOSITORY_MESSAGE)
         String targetRepository,
     @Valid OptionsRequest options) {}

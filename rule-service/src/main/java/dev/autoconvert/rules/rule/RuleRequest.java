@@ -22,14 +22,8 @@ record RuleRequest(
     @Size(max = NamePattern.MAX_LENGTH) String repositoryPattern,
     @Size(max = NamePattern.MAX_LENGTH) String tagPattern,
     PatternSyntax patternSyntax,
-    @Pattern(
-            regexp = "[A-Za-z0-9._-]{1,64}",
-            message = "must be 1 to 64 characters allowed in an OCI tag ([A-Za-z0-9._-])")
-        String tagSuffix,
-    @Size(max = 255)
-        @Pattern(
-            regexp = "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*",
-            message = "must be an OCI repository name (lower case, '/'-separated)")
+    @Pattern(regexp = OciNames.TAG_SUFFIX, message = OciNames.TAG_SUFFIX_MESSAGE) String tagSuffix,
+    @Size(max = 255) @Pattern(regexp = OciNames.REPOSITORY, message = OciNames.REPOSITORY_MESSAGE)
         String targetRepository,
     @Valid OptionsRequest options) {
 
