@@ -12,6 +12,9 @@ public record ImageReference(String registry, String repository, String tag, Dig
   public static final String DOCKER_HUB = "docker.io";
   public static final String DEFAULT_TAG = "latest";
 
+  /** Longest tag the distribution spec allows. */
+  public static final int MAX_TAG_LENGTH = 128;
+
   /** Longest repository name (with registry) the distribution grammar allows. */
   private static final int NAME_TOTAL_LENGTH_MAX = 255;
 
@@ -29,7 +32,8 @@ public record ImageReference(String registry, String repository, String tag, Dig
       ALPHA_NUMERIC + "(?:(?:[._]|__|-+)" + ALPHA_NUMERIC + ")*";
   private static final Pattern REPOSITORY =
       Pattern.compile(PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*");
-  private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
+  private static final Pattern TAG =
+      Pattern.compile("[\\w][\\w.-]{0," + (MAX_TAG_LENGTH - 1) + "}");
 
   public ImageReference {
     if (registry == null || !DOMAIN.matcher(registry).matches()) {
@@ -47,7 +51,11 @@ public record ImageReference(String registry, String repository, String tag, Dig
     }
     if (tag != null && !TAG.matcher(tag).matches()) {
       throw new IllegalArgumentException(
-          "invalid tag '" + tag + "': up to 128 of [A-Za-z0-9_.-], not starting with . or -");
+          "invalid tag '"
+              + tag
+              + "': up to "
+              + MAX_TAG_LENGTH
+              + " of [A-Za-z0-9_.-], not starting with . or -");
     }
     if (tag == null && digest == null) {
       throw new IllegalArgumentException(

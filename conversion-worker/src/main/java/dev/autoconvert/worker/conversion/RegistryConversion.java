@@ -18,6 +18,7 @@ import dev.autoconvert.format.FormatException;
 import dev.autoconvert.format.convert.LayerOptions;
 import dev.autoconvert.format.image.NydusImageAssembler;
 import dev.autoconvert.format.image.Platform;
+import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.RegistryException;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.worker.WorkerProperties;
@@ -40,9 +41,6 @@ import org.springframework.stereotype.Component;
 class RegistryConversion implements ImageConversion {
   /** Manifest annotation carrying the request's push sequence: what push order compares. */
   static final String SEQUENCE_ANNOTATION = "dev.autoconvert.source.sequence";
-
-  /** Longest tag the distribution spec allows. */
-  private static final int MAX_TAG_LENGTH = 128;
 
   private static final Logger log = LoggerFactory.getLogger(RegistryConversion.class);
 
@@ -176,11 +174,12 @@ class RegistryConversion implements ImageConversion {
   }
 
   private static ConvertOptions options(ConversionRequest request) throws ConversionException {
-    if (request.targetTag() == null || request.targetTag().length() > MAX_TAG_LENGTH) {
+    if (request.targetTag() == null
+        || request.targetTag().length() > ImageReference.MAX_TAG_LENGTH) {
       throw new ConversionException(
           FailureCode.TAG_TOO_LONG,
           "target tag '%s' is longer than %d characters"
-              .formatted(request.targetTag(), MAX_TAG_LENGTH));
+              .formatted(request.targetTag(), ImageReference.MAX_TAG_LENGTH));
     }
     ConversionOptions o =
         request.options() == null ? ConversionOptions.defaults() : request.options();

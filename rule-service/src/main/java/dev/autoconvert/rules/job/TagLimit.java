@@ -1,5 +1,6 @@
 package dev.autoconvert.rules.job;
 
+import dev.autoconvert.oci.ImageReference;
 import java.util.Optional;
 
 /**
@@ -7,7 +8,7 @@ import java.util.Optional;
  * [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}}).
  */
 public final class TagLimit {
-  public static final int MAX_TAG_LENGTH = 128;
+  public static final int MAX_TAG_LENGTH = ImageReference.MAX_TAG_LENGTH;
 
   /** The suffix a Nydus copy's tag gets unless a rule says otherwise. */
   public static final String DEFAULT_SUFFIX = "-nydus";
