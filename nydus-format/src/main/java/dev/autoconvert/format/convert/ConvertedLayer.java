@@ -10,7 +10,6 @@ import dev.autoconvert.format.tree.LayerTree;
  * @param blobSize size of the Nydus blob written
  * @param blobDigest "sha256:&lt;hex&gt;" of the blob: its registry digest and blob id
  * @param uncompressedTarSize bytes of the source layer's uncompressed tar
- * @param diffId "sha256:&lt;hex&gt;" of the uncompressed tar
  */
 public record ConvertedLayer(
-    LayerTree tree, long blobSize, String blobDigest, long uncompressedTarSize, String diffId) {}
+    LayerTree tree, long blobSize, String blobDigest, long uncompressedTarSize) {}

@@ -77,7 +77,6 @@ public final class LayerConverter {
     BlobInfo placeholder;
     List<Entry> entries;
     long tarSize;
-    String diffId;
     try (LayerReader reader =
             LayerReader.open(
                 layer, mediaTypeOrNull, layerName, options.limits(), options.threads() > 1);
@@ -115,7 +114,6 @@ public final class LayerConverter {
         byPath.put(item.path(), p);
       }
       tarSize = reader.uncompressedSize();
-      diffId = reader.diffId();
       placeholder = writer.finishChunks();
       entries = new ArrayList<>(byPath.size());
       for (Map.Entry<String, Pending> e : byPath.entrySet()) {
@@ -127,11 +125,7 @@ public final class LayerConverter {
     }
     BlobInfo blob = placeholder == null ? null : withId(placeholder, result.sha256Hex());
     return new ConvertedLayer(
-        new LayerTree(blob, entries),
-        result.size(),
-        "sha256:" + result.sha256Hex(),
-        tarSize,
-        diffId);
+        new LayerTree(blob, entries), result.size(), "sha256:" + result.sha256Hex(), tarSize);
   }
 
   private static BlobInfo withId(BlobInfo b, String id) {

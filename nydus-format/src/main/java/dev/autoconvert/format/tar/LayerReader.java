@@ -6,8 +6,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -84,7 +82,7 @@ public final class LayerReader implements Closeable {
 
   /**
    * As {@link #open(InputStream, String, String, LayerLimits)}; with {@code readAhead} the layer is
-   * decompressed and hashed on a thread of its own (one more core busy, a few MiB of buffer).
+   * decompressed on a thread of its own (one more core busy, a few MiB of buffer).
    */
   public static LayerReader open(
       InputStream layer,
@@ -485,7 +483,7 @@ public final class LayerReader implements Closeable {
     ended = true;
     byte[] sink = new byte[1 << 16];
     while (in.read(sink) >= 0) {
-      // Trailing blocks are part of the uncompressed tar and of its diffID.
+      // Trailing blocks count towards the uncompressed size.
     }
   }
 
@@ -523,14 +521,6 @@ public final class LayerReader implements Closeable {
     return total;
   }
 
-  /** "sha256:&lt;hex&gt;" of the uncompressed tar; valid once {@link #next()} returned null. */
-  public String diffId() {
-    if (!ended) {
-      throw new IllegalStateException("layer " + layer + " not read to the end");
-    }
-    return "sha256:" + HexFormat.of().formatHex(tar.sha256.digest());
-  }
-
   /** Bytes of uncompressed tar read so far (all of it once {@link #next()} returned null). */
   public long uncompressedSize() {
     return tar.count;
@@ -565,21 +555,15 @@ public final class LayerReader implements Closeable {
     }
   }
 
-  /** Counts and hashes the uncompressed tar; turns decompressor failures into named errors. */
+  /** Counts the uncompressed tar; turns decompressor failures into named errors. */
   private final class UncompressedStream extends BlockReadStream {
     private final InputStream decompressed;
     private final String codec;
-    private final MessageDigest sha256;
     private long count;
 
-    UncompressedStream(InputStream decompressed, String codec) throws TarException {
+    UncompressedStream(InputStream decompressed, String codec) {
       this.decompressed = decompressed;
       this.codec = codec;
-      try {
-        this.sha256 = MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
     }
 
     @Override
@@ -596,7 +580,6 @@ public final class LayerReader implements Closeable {
             e);
       }
       if (n > 0) {
-        sha256.update(b, off, n);
         count += n;
         if (count > limits.maxUncompressedSize()) {
           throw new DataError(
