@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>With more than one thread, chunks are digested and compressed by a pool while this thread
  * keeps reading; results are written strictly in submission order, so the blob is the same bytes
- * whatever the thread count, and at most {@code 2 x threads} batches of about one chunk size are in
- * flight.
+ * whatever the thread count. Chunks travel in batches of at most one chunk size, packed into
+ * recycled buffers (small files would otherwise cost an allocation each), and at most {@code 2 x
+ * threads} batches are in flight.
  */
 public final class BlobWriter implements AutoCloseable {
   /** Blob id the embedded per-layer bootstrap uses, since the real one hashes that bootstrap. */
@@ -45,6 +46,12 @@ public final class BlobWriter implements AutoCloseable {
   private static final int ALIGN = 4096;
   private static final int MAX_PIECES_PER_BATCH = 256;
 
+  /**
+   * Compress bounds are not additive: small chunks each add a little (zstd: up to 64 bytes), so a
+   * batch's output buffer has this much over the bound of one full chunk.
+   */
+  private static final int BATCH_OUT_SLACK = MAX_PIECES_PER_BATCH * 128;
+
   private final Output out;
   private final Compressor compressor;
   private final int chunkSize;
@@ -52,12 +59,11 @@ public final class BlobWriter implements AutoCloseable {
   private final int threads;
   private final ExecutorService pool;
   private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
+  private final ArrayDeque<Batch> spare = new ArrayDeque<>();
   private final List<Chunk> chunks = new ArrayList<>();
   private final Map<ChunkKey, Chunk> byDigest = new HashMap<>();
   private final List<TocEntry> toc = new ArrayList<>();
-  private Batch filling = new Batch();
-  private byte[] readBuffer;
-  private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
+  private Batch filling;
   private long uncompressedEnd;
   private boolean chunksFinished;
 
@@ -79,6 +85,7 @@ public final class BlobWriter implements AutoCloseable {
     this.chunkSize = chunkSize;
     this.digester = digester;
     this.threads = threads;
+    this.filling = new Batch();
     AtomicInteger n = new AtomicInteger();
     this.pool =
         threads == 1
@@ -108,50 +115,46 @@ public final class BlobWriter implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       long fileOffset = (long) i * chunkSize;
       int len = (int) Math.min(chunkSize, size - fileOffset);
-      // One thread places each chunk before reading the next, so one buffer serves them all.
-      byte[] buf = pool == null ? singleThreadBuffer(len) : pooledBuffer(len);
-      int got = data.readNBytes(buf, 0, len);
+      if (!filling.fits(len)) {
+        submitFilling();
+      }
+      Batch batch = filling;
+      int got = data.readNBytes(batch.in, batch.inUsed, len);
       if (got < len) {
         throw new FormatException(
             path + ": file data ends at " + (fileOffset + got) + " of " + size + " bytes");
       }
-      Piece piece = new Piece(buf, len, fileOffset, file, i);
+      Piece piece = batch.add(len, fileOffset, file, i);
       if (pool == null) {
-        piece.digest = ChunkDigests.digest(digester, buf, 0, len);
+        // One thread: skip compressing a chunk that is already stored, and place it at once.
+        piece.digest = ChunkDigests.digest(digester, batch.in, piece.inOffset, len);
         if (!byDigest.containsKey(new ChunkKey(piece.digest, len))) {
-          piece.compressed = ChunkCodec.compress(compressor, buf, 0, len);
+          batch.compress(piece);
         }
-        place(piece);
-      } else {
-        queue(piece);
+        place(piece, batch);
+        batch.clear();
+      } else if (batch.isFull()) {
+        submitFilling();
       }
     }
     return file;
   }
 
-  private void queue(Piece piece) throws IOException {
-    filling.pieces.add(piece);
-    filling.bytes += piece.length;
-    if (filling.bytes >= chunkSize || filling.pieces.size() >= MAX_PIECES_PER_BATCH) {
-      submitFilling();
-    }
-  }
-
   private void submitFilling() throws IOException {
-    if (filling.pieces.isEmpty()) {
+    if (pool == null || filling.pieces.isEmpty()) {
       return;
     }
     while (inFlight.size() >= 2 * threads) {
       drain(inFlight.removeFirst());
     }
     Batch batch = filling;
-    filling = new Batch();
+    filling = spare.isEmpty() ? new Batch() : spare.pop();
     batch.done =
         pool.submit(
             () -> {
               for (Piece p : batch.pieces) {
-                p.digest = ChunkDigests.digest(digester, p.data, 0, p.length);
-                p.compressed = ChunkCodec.compress(compressor, p.data, 0, p.length);
+                p.digest = ChunkDigests.digest(digester, batch.in, p.inOffset, p.length);
+                batch.compress(p);
               }
               return null;
             });
@@ -171,12 +174,16 @@ public final class BlobWriter implements AutoCloseable {
       throw new IllegalStateException("chunk compression failed", e.getCause());
     }
     for (Piece p : batch.pieces) {
-      place(p);
+      place(p, batch);
+    }
+    batch.clear();
+    if (spare.size() < 2) {
+      spare.push(batch); // done and placed, so no worker still reads its buffers
     }
   }
 
   /** Assigns the chunk its place in the blob (or reuses an identical one) and writes it. */
-  private void place(Piece p) throws IOException {
+  private void place(Piece p, Batch batch) throws IOException {
     int len = p.length;
     ChunkKey key = new ChunkKey(p.digest, len);
     Chunk chunk = byDigest.get(key);
@@ -184,8 +191,8 @@ public final class BlobWriter implements AutoCloseable {
       if (chunks.size() >= MAX_CHUNKS) {
         throw new FormatException("layer needs more than 2^24 distinct chunks");
       }
-      byte[] stored = p.compressed != null ? p.compressed : p.data;
-      int storedLength = p.compressed != null ? p.compressed.length : len;
+      boolean raw = p.storedLength < 0;
+      int storedLength = raw ? len : p.storedLength;
       chunk =
           new Chunk(
               0,
@@ -196,16 +203,16 @@ public final class BlobWriter implements AutoCloseable {
               len,
               p.fileOffset,
               p.digest);
-      out.write(stored, storedLength);
+      if (raw) {
+        out.write(batch.in, p.inOffset, len);
+      } else {
+        out.write(batch.out, p.outOffset, storedLength);
+      }
       uncompressedEnd += align(len);
       chunks.add(chunk);
       byDigest.put(key, chunk);
     }
     p.file.chunks[p.index] = chunk;
-    if (pool != null && p.data.length == chunkSize && freeBuffers.size() < 4 * threads + 4) {
-      freeBuffers.push(p.data); // its batch is done, so no worker still reads it
-    }
-    p.data = null;
   }
 
   /**
@@ -377,43 +384,67 @@ public final class BlobWriter implements AutoCloseable {
     }
   }
 
-  /** Full-size buffers come back from placed chunks; small ones are allocated to size. */
-  private byte[] pooledBuffer(int len) {
-    if (len == chunkSize && !freeBuffers.isEmpty()) {
-      return freeBuffers.pop();
-    }
-    return new byte[len];
-  }
-
-  private byte[] singleThreadBuffer(int len) {
-    if (readBuffer == null || readBuffer.length < len) {
-      readBuffer = new byte[chunkSize];
-    }
-    return readBuffer;
-  }
-
+  /** One chunk: where its bytes sit in its batch's buffers, and what the pool made of it. */
   private static final class Piece {
+    final int inOffset;
     final int length;
+    final int outOffset;
     final long fileOffset;
     final FileChunks file;
     final int index;
-    byte[] data;
     byte[] digest;
-    byte[] compressed;
+    int storedLength = -1; // -1: stored raw
 
-    Piece(byte[] data, int length, long fileOffset, FileChunks file, int index) {
-      this.data = data;
+    Piece(int inOffset, int length, int outOffset, long fileOffset, FileChunks file, int index) {
+      this.inOffset = inOffset;
       this.length = length;
+      this.outOffset = outOffset;
       this.fileOffset = fileOffset;
       this.file = file;
       this.index = index;
     }
   }
 
-  private static final class Batch {
+  /**
+   * Up to one chunk size of chunks, packed one after the other into {@code in}, each with room for
+   * its compressed form in {@code out}.
+   */
+  private final class Batch {
+    final byte[] in = new byte[chunkSize];
+    final byte[] out = new byte[ChunkCodec.bound(compressor, chunkSize) + BATCH_OUT_SLACK];
     final List<Piece> pieces = new ArrayList<>();
-    long bytes;
+    int inUsed;
+    int outUsed;
     Future<?> done;
+
+    boolean fits(int len) {
+      return pieces.size() < MAX_PIECES_PER_BATCH
+          && inUsed + len <= in.length
+          && outUsed + ChunkCodec.bound(compressor, len) <= out.length;
+    }
+
+    boolean isFull() {
+      return inUsed == in.length || pieces.size() == MAX_PIECES_PER_BATCH;
+    }
+
+    Piece add(int len, long fileOffset, FileChunks file, int index) {
+      Piece p = new Piece(inUsed, len, outUsed, fileOffset, file, index);
+      pieces.add(p);
+      inUsed += len;
+      outUsed += ChunkCodec.bound(compressor, len);
+      return p;
+    }
+
+    void compress(Piece p) {
+      p.storedLength = ChunkCodec.compress(compressor, in, p.inOffset, p.length, out, p.outOffset);
+    }
+
+    void clear() {
+      pieces.clear();
+      inUsed = 0;
+      outUsed = 0;
+      done = null;
+    }
   }
 
   /** Identity of a chunk for deduplication: digest and length (nydus compares both). */
@@ -434,12 +465,12 @@ public final class BlobWriter implements AutoCloseable {
     }
 
     void write(byte[] b) throws IOException {
-      write(b, b.length);
+      write(b, 0, b.length);
     }
 
-    void write(byte[] b, int length) throws IOException {
-      target.write(b, 0, length);
-      whole.update(b, 0, length);
+    void write(byte[] b, int off, int length) throws IOException {
+      target.write(b, off, length);
+      whole.update(b, off, length);
       position += length;
     }
 

@@ -51,26 +51,36 @@ final class ChunkCodec {
     return holder[0];
   }
 
+  /** Room {@link #compress(Compressor, byte[], int, int, byte[], int)} needs for {@code len}. */
+  static int bound(Compressor compressor, int len) {
+    return switch (compressor) {
+      case NONE -> 0;
+      case ZSTD -> (int) Zstd.compressBound(len);
+      case LZ4_BLOCK -> LZ4.maxCompressedLength(len);
+    };
+  }
+
   /** The compressed form, or null when it would not be strictly smaller (store raw then). */
   static byte[] compress(Compressor compressor, byte[] data, int off, int len) {
-    byte[] out;
-    switch (compressor) {
-      case NONE -> {
-        return null;
-      }
-      case ZSTD -> {
-        byte[] dst = scratch((int) Zstd.compressBound(len));
-        int n = ZSTD.get().compressByteArray(dst, 0, dst.length, data, off, len);
-        out = n < len ? Arrays.copyOf(dst, n) : null;
-      }
-      case LZ4_BLOCK -> {
-        byte[] dst = scratch(LZ4.maxCompressedLength(len));
-        int n = LZ4.compress(data, off, len, dst, 0, dst.length);
-        out = n < len ? Arrays.copyOf(dst, n) : null;
-      }
-      default -> throw new IllegalArgumentException("compressor " + compressor);
-    }
-    return out;
+    byte[] dst = scratch(bound(compressor, len));
+    int n = compress(compressor, data, off, len, dst, 0);
+    return n < 0 ? null : Arrays.copyOf(dst, n);
+  }
+
+  /**
+   * Compresses into {@code dst} from {@code dstOff}, which has at least {@link #bound} bytes of
+   * room; returns the compressed length, or -1 when it would not be strictly smaller.
+   */
+  static int compress(
+      Compressor compressor, byte[] data, int off, int len, byte[] dst, int dstOff) {
+    int room = bound(compressor, len);
+    int n =
+        switch (compressor) {
+          case NONE -> len;
+          case ZSTD -> ZSTD.get().compressByteArray(dst, dstOff, room, data, off, len);
+          case LZ4_BLOCK -> LZ4.compress(data, off, len, dst, dstOff, room);
+        };
+    return n < len ? n : -1;
   }
 
   /** Decompresses exactly {@code size} bytes, failing with a message naming {@code where}. */

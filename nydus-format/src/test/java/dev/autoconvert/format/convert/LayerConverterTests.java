@@ -194,20 +194,34 @@ class LayerConverterTests {
 
   @Test
   void twoThreadsWriteTheSameBytesAsOne() throws Exception {
-    byte[] tar =
+    TestTar layer =
         new TestTar()
             .file("a", 0644, text(3 * CHUNK + 5))
             .file("b", 0644, random(2 * CHUNK, 7))
             .file("c", 0644, text(300))
-            .file("d", 0644, text(3 * CHUNK + 5))
-            .build();
-    LayerOptions one = new LayerOptions(Compressor.ZSTD, CHUNK, Digester.SHA256, List.of("/"));
-    Converted a = convert(tar, one, "one.blob");
-    Converted b = convert(tar, one.withThreads(2), "two.blob");
-    Converted c = convert(tar, one.withThreads(3), "three.blob");
-    assertThat(Files.readAllBytes(b.blob())).isEqualTo(Files.readAllBytes(a.blob()));
-    assertThat(Files.readAllBytes(c.blob())).isEqualTo(Files.readAllBytes(a.blob()));
-    assertThat(b.layer()).usingRecursiveComparison().isEqualTo(a.layer());
+            .file("d", 0644, text(3 * CHUNK + 5));
+    // Enough small files, compressible or not, to fill batches by piece count and by bytes.
+    for (int i = 0; i < 700; i++) {
+      int size = i < 300 ? 1 + i % 200 : 1 + (i * 977) % 9000;
+      layer.file("small/" + i, 0644, i % 3 == 0 ? random(size, i) : text(size));
+    }
+    byte[] tar = layer.build();
+    for (Compressor compressor : Compressor.values()) {
+      LayerOptions one = new LayerOptions(compressor, CHUNK, Digester.SHA256, List.of("/"));
+      Converted a = convert(tar, one, compressor + "-one.blob");
+      Converted b = convert(tar, one.withThreads(2), compressor + "-two.blob");
+      Converted c = convert(tar, one.withThreads(3), compressor + "-three.blob");
+      assertThat(Files.readAllBytes(b.blob()))
+          .as(compressor.cliName())
+          .isEqualTo(Files.readAllBytes(a.blob()));
+      assertThat(Files.readAllBytes(c.blob()))
+          .as(compressor.cliName())
+          .isEqualTo(Files.readAllBytes(a.blob()));
+      assertThat(b.layer()).usingRecursiveComparison().isEqualTo(a.layer());
+      try (BlobReader blob = BlobReader.open(b.blob())) {
+        blob.verify(null, null);
+      }
+    }
   }
 
   @Test
