@@ -202,8 +202,7 @@ public final class ImageConverter {
               merged.entries(),
               merged.blobs(),
               new BootstrapOptions(options.chunkSize(), options.prefetchPatterns(), false));
-      BootstrapLayer bootstrapLayer =
-          BootstrapLayer.of(bootstrap, BlobMetaFile.forLayers(trees));
+      BootstrapLayer bootstrapLayer = BootstrapLayer.of(bootstrap, BlobMetaFile.forLayers(trees));
       AssembledImage image =
           NydusImageAssembler.assemble(
               pending.image(),
