@@ -27,10 +27,13 @@ public final class BlobMetaFile {
   /** Suffix nydusd and the snapshotter append to the blob id. */
   public static final String SUFFIX = ".blob.meta";
 
-  /** The CI data is padded to this before the header (nydusd maps the header at ceil4k). */
+  /** The CI data is padded to ceil4k before the header (NYDUS-FORMAT.md §3.4; nydusd maps it). */
   private static final int ALIGN = 4096;
 
-  /** CI v2 entry size and ZRAN inflate-context size (nydus {@code storage/src/meta}). */
+  /**
+   * CI v2 entry size (§3.4) and ZRAN inflate-context size (nydus {@code storage/src/meta}); only
+   * read, in upstream files.
+   */
   private static final int CHUNK_INFO_V2_SIZE = 24;
 
   private static final int ZRAN_CONTEXT_SIZE = 40;
@@ -256,9 +259,9 @@ public final class BlobMetaFile {
           + " (header byte "
           + field
           + ") differs: expected "
-          + header
+          + headerText()
           + ", found "
-          + actual.header;
+          + actual.headerText();
     }
     if (at < header.ciUncompressedSize()) {
       int entrySize = has(BlobFeatures.CHUNK_INFO_V2) ? CHUNK_INFO_V2_SIZE : ChunkInfoV1.SIZE;
@@ -336,6 +339,21 @@ public final class BlobMetaFile {
         .order(ByteOrder.LITTLE_ENDIAN);
   }
 
+  private String headerText() {
+    return String.format(
+        "features 0x%08x, ci_compressor %d, ci_entries %d, ci_offset %d, ci_compressed_size %d,"
+            + " ci_uncompressed_size %d, zran %d/%d/%d",
+        header.features(),
+        header.ciCompressor(),
+        header.entries(),
+        header.ciOffset(),
+        header.ciCompressedSize(),
+        header.ciUncompressedSize(),
+        zranOffset(),
+        zranSize(),
+        zranCount());
+  }
+
   private boolean has(int feature) {
     return (header.features() & feature) != 0;
   }
@@ -358,6 +376,6 @@ public final class BlobMetaFile {
 
   @Override
   public String toString() {
-    return fileName() + " (" + content.length + " bytes, " + header + ")";
+    return fileName() + " (" + content.length + " bytes, " + headerText() + ")";
   }
 }

@@ -169,6 +169,8 @@ class BlobMetaFileTests {
     assertThat(expected.firstDifference(BlobMetaFile.parse(expected.blobId(), entry)))
         .isEqualTo("chunk info entry 5 differs (byte 89)");
     assertThat(expected.firstDifference(BlobMetaFile.parse(expected.blobId(), header)))
-        .startsWith("CI header field ci_offset (header byte 16) differs");
+        .startsWith("CI header field ci_offset (header byte 16) differs: expected features")
+        .contains("ci_offset " + expected.ciOffset() + ",")
+        .contains("ci_offset " + (expected.ciOffset() ^ 1) + ",");
   }
 }
