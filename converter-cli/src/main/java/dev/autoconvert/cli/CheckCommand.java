@@ -6,7 +6,11 @@ import dev.autoconvert.cli.check.OverlayTree;
 import dev.autoconvert.cli.check.TreeComparison;
 import dev.autoconvert.cli.store.ImageStore;
 import dev.autoconvert.cli.store.StoredManifest;
+import dev.autoconvert.format.FormatException;
 import dev.autoconvert.format.blob.BlobCache;
+import dev.autoconvert.format.blob.BlobMetaFile;
+import dev.autoconvert.format.blob.BlobReader;
+import dev.autoconvert.format.image.BootstrapLayer;
 import dev.autoconvert.format.image.Descriptor;
 import dev.autoconvert.format.image.IndexEntry;
 import dev.autoconvert.format.image.MediaTypes;
@@ -26,8 +30,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +45,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code check}: like {@code nydusify check}, first the structure of the Nydus image (media types,
- * annotations, diff_ids, config, blob digests), then its filesystem: each blob's cache rebuilt from
- * the blob alone, the merged bootstrap extracted by {@code fsck.erofs --extract} (erofs-utils, a
- * third-party reader), and every file compared with the source layers merged by overlay rules.
+ * annotations, diff_ids, config, blob digests), then the bootstrap layer's {@code blob.meta} files
+ * against the cache form derived from each blob, then its filesystem: each blob's cache rebuilt
+ * from the blob alone, the merged bootstrap extracted by {@code fsck.erofs --extract} (erofs-utils,
+ * a third-party reader), and every file compared with the source layers merged by overlay rules.
  */
 final class CheckCommand {
   private static final Set<String> VALUED =
@@ -109,26 +116,58 @@ final class CheckCommand {
     }
     out.println("structure ok: " + (dstLayers.size() - 1) + " Nydus blobs + bootstrap layer");
 
-    byte[] boot = bootstrap(target.store(), dstLayers.get(dstLayers.size() - 1));
-    Path bootFile = Files.write(work.resolve("image.boot"), boot);
-    Bootstrap bootstrap = BootstrapReader.read(boot, target.text() + " image.boot");
+    BootstrapLayerFiles files =
+        bootstrapLayer(target.store(), dstLayers.get(dstLayers.size() - 1), problems);
+    Path bootFile = Files.write(work.resolve("image.boot"), files.bootstrap());
+    Bootstrap bootstrap = BootstrapReader.read(files.bootstrap(), target.text() + " image.boot");
+    Map<String, byte[]> unchecked = new LinkedHashMap<>(files.blobMetas());
     List<String> command = new ArrayList<>(List.of("fsck.erofs"));
     for (BlobInfo blob : bootstrap.blobs()) {
-      String digest = "sha256:" + blob.blobId();
-      Descriptor layer =
-          dstLayers.stream().filter(l -> l.digest().equals(digest)).findFirst().orElse(null);
+      Descriptor layer = layer(dstLayers, blob.blobId());
       if (layer == null) {
-        problems.add("bootstrap names blob " + digest + ", which is not a layer of the manifest");
+        problems.add(
+            "bootstrap names blob sha256:"
+                + blob.blobId()
+                + ", which is not a layer of the manifest");
         return problems;
       }
-      Path blobFile = work.resolve(blob.blobId() + ".blob");
-      try (InputStream in = target.store().openBlob(digest, layer.size())) {
-        Files.copy(in, blobFile);
+      Path blobFile = download(target.store(), layer, work);
+      byte[] shipped = unchecked.remove(blob.blobId());
+      if (shipped != null) {
+        checkBlobMeta(blob.blobId(), blobFile, shipped, problems);
+      } else if (!files.blobMetas().isEmpty()) {
+        // nydus-snapshotter writes one for every blob with chunks, or none at all (older layouts)
+        problems.add(
+            "bootstrap layer has no "
+                + BootstrapLayer.blobMetaPath(blob.blobId())
+                + " although it has blob.meta files for other blobs");
       }
       Path cache = work.resolve(blob.blobId() + ".cache");
       BlobCache.rebuild(blobFile, cache);
       Files.delete(blobFile);
       command.add("--device=" + cache);
+    }
+    // the snapshotter also ships files for layers whose chunks the merge no longer references
+    for (Map.Entry<String, byte[]> meta : unchecked.entrySet()) {
+      Descriptor layer = layer(dstLayers, meta.getKey());
+      if (layer == null) {
+        problems.add(
+            BootstrapLayer.blobMetaPath(meta.getKey()) + " names no layer of the manifest");
+        continue;
+      }
+      Path blobFile = download(target.store(), layer, work);
+      checkBlobMeta(meta.getKey(), blobFile, meta.getValue(), problems);
+      Files.delete(blobFile);
+    }
+    if (files.blobMetas().isEmpty()) {
+      out.println(
+          "note: bootstrap layer has no image/<blob>.blob.meta files (older layout); nydusd"
+              + " fetches chunk info from the blobs");
+    } else if (problems.isEmpty()) {
+      out.println(
+          "blob.meta ok: "
+              + files.blobMetas().size()
+              + " file(s) equal to the cache form derived from their blobs");
     }
     Path extracted = work.resolve("extracted");
     command.add("--extract=" + extracted);
@@ -157,8 +196,9 @@ final class CheckCommand {
         expected.apply(in, source.text() + " layer " + layer.digest());
       }
     }
-    problems.addAll(TreeComparison.differences(expected.nodes(), actual));
-    if (problems.isEmpty()) {
+    List<String> differences = TreeComparison.differences(expected.nodes(), actual);
+    problems.addAll(differences);
+    if (differences.isEmpty()) {
       out.println("filesystem ok: " + actual.size() + " objects equal to the source's");
     }
     return problems;
@@ -235,20 +275,80 @@ final class CheckCommand {
     return new SourceImage(text, manifest.digest(), manifest.bytes(), json);
   }
 
-  /** {@code image/image.boot} (or {@code image.boot}, older images) from the bootstrap layer. */
-  private static byte[] bootstrap(ImageStore store, Descriptor layer) throws IOException {
+  /** What the bootstrap layer holds: the merged bootstrap and blob.meta files by blob id. */
+  private record BootstrapLayerFiles(byte[] bootstrap, Map<String, byte[]> blobMetas) {}
+
+  /**
+   * {@code image/image.boot} (or {@code image.boot}, older images) and the {@code
+   * image/<blob>.blob.meta} files of the bootstrap layer; oversized blob.meta files are problems.
+   */
+  private static BootstrapLayerFiles bootstrapLayer(
+      ImageStore store, Descriptor layer, List<String> problems) throws IOException {
+    byte[] bootstrap = null;
+    Map<String, byte[]> blobMetas = new LinkedHashMap<>();
     try (TarArchiveInputStream tar =
         new TarArchiveInputStream(
             new GZIPInputStream(store.openBlob(layer.digest(), layer.size())))) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         String name = e.getName().replaceFirst("^\\./", "");
-        if (name.equals("image/image.boot") || name.equals("image.boot")) {
-          return tar.readAllBytes();
+        Optional<String> blobId = BootstrapLayer.blobIdOfMetaPath(name);
+        if (name.equals(BootstrapLayer.BOOTSTRAP_PATH) || name.equals("image.boot")) {
+          bootstrap = tar.readAllBytes();
+        } else if (blobId.isPresent() && e.getSize() > BlobMetaFile.MAX_SIZE) {
+          problems.add(name + " has " + e.getSize() + " bytes, more than " + BlobMetaFile.MAX_SIZE);
+        } else if (blobId.isPresent() && blobMetas.put(blobId.get(), tar.readAllBytes()) != null) {
+          problems.add("bootstrap layer has " + name + " twice");
         }
       }
     }
-    throw new IOException("bootstrap layer " + layer.digest() + " has no image/image.boot");
+    if (bootstrap == null) {
+      throw new IOException("bootstrap layer " + layer.digest() + " has no image/image.boot");
+    }
+    return new BootstrapLayerFiles(bootstrap, blobMetas);
+  }
+
+  /** The shipped cache form must be what nydusd would build from the blob itself (§3.4). */
+  private static void checkBlobMeta(
+      String blobId, Path blobFile, byte[] shipped, List<String> problems) throws IOException {
+    String path = BootstrapLayer.blobMetaPath(blobId);
+    Optional<BlobMetaFile> expected;
+    try (BlobReader blob = BlobReader.open(blobFile)) {
+      expected = BlobMetaFile.fromBlob(blobId, blob);
+    }
+    if (expected.isEmpty()) {
+      problems.add(path + " is shipped, but blob sha256:" + blobId + " has no chunks");
+      return;
+    }
+    BlobMetaFile actual;
+    try {
+      actual = BlobMetaFile.parse(blobId, shipped);
+    } catch (FormatException e) {
+      problems.add(path + " is not a valid blob.meta cache file: " + e.getMessage());
+      return;
+    }
+    String difference = expected.get().firstDifference(actual);
+    if (difference != null) {
+      problems.add(
+          path
+              + " differs from the cache form derived from blob sha256:"
+              + blobId
+              + ": "
+              + difference);
+    }
+  }
+
+  private static Descriptor layer(List<Descriptor> layers, String blobId) {
+    String digest = "sha256:" + blobId;
+    return layers.stream().filter(l -> l.digest().equals(digest)).findFirst().orElse(null);
+  }
+
+  private static Path download(ImageStore store, Descriptor layer, Path work) throws IOException {
+    Path file = work.resolve(layer.digest().substring("sha256:".length()) + ".blob");
+    try (InputStream in = store.openBlob(layer.digest(), layer.size())) {
+      Files.copy(in, file);
+    }
+    return file;
   }
 
   /** Runs {@code command}; null when it succeeded, else its exit code and output. */

@@ -2,9 +2,15 @@ package dev.autoconvert.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoconvert.cli.store.OciLayoutStore;
+import dev.autoconvert.cli.store.StoredManifest;
+import dev.autoconvert.format.FormatException;
+import dev.autoconvert.format.blob.BlobMetaFile;
+import dev.autoconvert.format.image.BootstrapLayer;
 import dev.autoconvert.testsupport.registry.Executables;
 import dev.autoconvert.testsupport.registry.OciLayout;
 import dev.autoconvert.testsupport.registry.TarBuilder;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,12 +18,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The command line on OCI image layouts, checked by fsck.erofs against the source layers. */
 class ConverterCliTests {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
   @TempDir Path dir;
   private Path source;
 
@@ -74,7 +87,10 @@ class ConverterCliTests {
             "--target",
             "oci:" + dir.resolve("nydus") + ":v1-nydus");
     assertThat(check.code).as(check.text()).isZero();
-    assertThat(check.out).contains("structure ok: 3 Nydus blobs").contains("filesystem ok");
+    assertThat(check.out)
+        .contains("structure ok: 3 Nydus blobs")
+        .contains("blob.meta ok: 3 file(s)")
+        .contains("filesystem ok");
 
     Result inspect =
         run(
@@ -114,6 +130,111 @@ class ConverterCliTests {
             "oci:" + dir.resolve("nydus") + ":t");
     assertThat(check.code).as(check.text()).isEqualTo(ConverterCli.CHECK_FAILED);
     assertThat(check.out).contains("check FAILED");
+  }
+
+  @Test
+  void tamperedBlobMetaFailsCheckNamingTheFileAndTheChunkEntry() throws IOException {
+    Executables.assumeOnPath("fsck.erofs");
+    Path nydus = dir.resolve("nydus");
+    assertThat(
+            run("convert", "--source", "oci:" + source + ":v1", "--target", "oci:" + nydus + ":t")
+                .code)
+        .isZero();
+    List<String> tampered = new ArrayList<>();
+    rewriteBootstrapLayer(
+        nydus,
+        "t",
+        "tampered",
+        metas -> {
+          BlobMetaFile first = metas.get(0);
+          byte[] content = first.content();
+          content[9] ^= 1; // compressed size bits of chunk 0
+          tampered.add(first.blobId());
+          List<BlobMetaFile> changed = new ArrayList<>(metas);
+          changed.set(0, BlobMetaFile.parse(first.blobId(), content));
+          return changed;
+        });
+
+    Result check =
+        run("check", "--source", "oci:" + source + ":v1", "--target", "oci:" + nydus + ":tampered");
+
+    assertThat(check.code).as(check.text()).isEqualTo(ConverterCli.CHECK_FAILED);
+    String id = tampered.get(0);
+    assertThat(check.out)
+        .contains(
+            "image/"
+                + id
+                + ".blob.meta differs from the cache form derived from blob sha256:"
+                + id
+                + ": chunk info entry 0 differs (byte 9)")
+        .contains("filesystem ok");
+  }
+
+  @Test
+  void bootstrapLayerWithoutBlobMetaFilesPassesCheckWithANote() throws IOException {
+    Executables.assumeOnPath("fsck.erofs");
+    Path nydus = dir.resolve("nydus");
+    assertThat(
+            run("convert", "--source", "oci:" + source + ":v1", "--target", "oci:" + nydus + ":t")
+                .code)
+        .isZero();
+    rewriteBootstrapLayer(nydus, "t", "older", metas -> List.of());
+
+    Result check =
+        run("check", "--source", "oci:" + source + ":v1", "--target", "oci:" + nydus + ":older");
+
+    assertThat(check.code).as(check.text()).isZero();
+    assertThat(check.out).contains("note: bootstrap layer has no image/<blob>.blob.meta files");
+  }
+
+  /**
+   * Tags as {@code newTag} a copy of image {@code tag} whose blob.meta files {@code edit} chose.
+   */
+  private static void rewriteBootstrapLayer(
+      Path layout, String tag, String newTag, BlobMetaEdit edit) throws IOException {
+    OciLayoutStore store = new OciLayoutStore(layout);
+    StoredManifest manifest = store.manifest(tag);
+    ObjectNode json = (ObjectNode) JSON.readTree(manifest.bytes());
+    ObjectNode last = (ObjectNode) json.path("layers").get(json.path("layers").size() - 1);
+    byte[] bootstrap = null;
+    List<BlobMetaFile> metas = new ArrayList<>();
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(
+            new GZIPInputStream(
+                store.openBlob(last.path("digest").asString(), last.path("size").asLong())))) {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        byte[] content = tar.readAllBytes();
+        if (e.getName().equals(BootstrapLayer.BOOTSTRAP_PATH)) {
+          bootstrap = content;
+        }
+        BootstrapLayer.blobIdOfMetaPath(e.getName()).ifPresent(id -> metas.add(parse(id, content)));
+      }
+    }
+    assertThat(metas).isNotEmpty();
+    BootstrapLayer rewritten = BootstrapLayer.of(bootstrap, edit.apply(metas));
+    store.pushBlob(
+        rewritten.digest(),
+        rewritten.size(),
+        () -> new ByteArrayInputStream(rewritten.gzip()),
+        null);
+    last.put("digest", rewritten.digest());
+    last.put("size", rewritten.size());
+    store.pushManifest(
+        newTag, StoredManifest.of(manifest.mediaType(), JSON.writeValueAsBytes(json)));
+  }
+
+  private static BlobMetaFile parse(String blobId, byte[] content) {
+    try {
+      return BlobMetaFile.parse(blobId, content);
+    } catch (FormatException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface BlobMetaEdit {
+    List<BlobMetaFile> apply(List<BlobMetaFile> metas) throws IOException;
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.autoconvert.cli.pipeline;
 import dev.autoconvert.cli.store.BlobPush;
 import dev.autoconvert.cli.store.ImageStore;
 import dev.autoconvert.cli.store.StoredManifest;
+import dev.autoconvert.format.blob.BlobMetaFile;
 import dev.autoconvert.format.bootstrap.BootstrapOptions;
 import dev.autoconvert.format.bootstrap.BootstrapWriter;
 import dev.autoconvert.format.convert.ConvertedLayer;
@@ -201,7 +202,7 @@ public final class ImageConverter {
               merged.entries(),
               merged.blobs(),
               new BootstrapOptions(options.chunkSize(), options.prefetchPatterns(), false));
-      BootstrapLayer bootstrapLayer = BootstrapLayer.of(bootstrap);
+      BootstrapLayer bootstrapLayer = BootstrapLayer.of(bootstrap, BlobMetaFile.forLayers(trees));
       AssembledImage image =
           NydusImageAssembler.assemble(
               pending.image(),

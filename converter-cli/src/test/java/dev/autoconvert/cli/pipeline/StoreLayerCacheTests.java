@@ -3,6 +3,7 @@ package dev.autoconvert.cli.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoconvert.cli.store.OciLayoutStore;
+import dev.autoconvert.format.blob.BlobMetaFile;
 import dev.autoconvert.format.convert.ConvertedLayer;
 import dev.autoconvert.format.convert.LayerConverter;
 import dev.autoconvert.format.image.NydusImageAssembler;
@@ -51,6 +52,8 @@ class StoreLayerCacheTests {
     assertThat(hit).isPresent();
     assertThat(hit.get().blobDigest()).isEqualTo(converted.blobDigest());
     assertThat(hit.get().tree()).usingRecursiveComparison().isEqualTo(converted.tree());
+    // a hit's tree must give the bootstrap layer the same blob.meta as a fresh conversion
+    assertThat(BlobMetaFile.of(hit.get().tree())).isEqualTo(BlobMetaFile.of(converted.tree()));
     try (InputStream in = cache.content(hit.get()).open()) {
       assertThat(in.readAllBytes()).isEqualTo(blobBytes);
     }

@@ -11,8 +11,14 @@ public final class BlobFeatures {
   /** 24-byte CI entries (batch, ZRAN, encryption); not written or read here. */
   public static final int CHUNK_INFO_V2 = 0x4;
 
+  /** CI v2 entries index a ZRAN context that follows them (OCI-ref blobs); not written here. */
+  public static final int ZRAN = 0x8;
+
   /** The blob carries a blob.digest segment. */
   public static final int INLINED_CHUNK_DIGEST = 0x20;
+
+  /** CI v2 entries index a batch context that follows them; not written here. */
+  public static final int BATCH = 0x80;
 
   /** Each segment is followed by a tar header. */
   public static final int HAS_TAR_HEADER = 0x10000000;

@@ -48,7 +48,9 @@ public final class BlobReader implements Closeable {
   private final long size;
   private final List<SegmentHeader.Segment> segments;
   private final List<TocEntry> toc;
+  private final byte[] ciHeaderBytes;
   private final CiHeader ciHeader;
+  private final byte[] ciArray;
   private final List<ChunkInfoV1> chunks;
   private final long dataSize;
   private final byte[] digests;
@@ -65,10 +67,14 @@ public final class BlobReader implements Closeable {
       SegmentHeader.Segment data = segment(SegmentHeader.IMAGE_BLOB);
       this.dataSize = data == null ? 0 : data.size();
       if (meta != null) {
-        this.ciHeader = readCiHeader(meta);
-        this.chunks = readChunkInfos(meta);
+        this.ciHeaderBytes = readCiHeaderBytes(meta);
+        this.ciHeader = checkCiHeader(meta, ciHeaderBytes);
+        this.ciArray = readCiArray(meta);
+        this.chunks = decodeChunkInfos(meta);
       } else {
+        this.ciHeaderBytes = null;
         this.ciHeader = null;
+        this.ciArray = null;
         this.chunks = List.of();
       }
       this.digests = readDigests();
@@ -186,13 +192,23 @@ public final class BlobReader implements Closeable {
     return new FormatException(where + ": " + what + " expected " + expected + ", found " + found);
   }
 
-  private CiHeader readCiHeader(SegmentHeader.Segment meta) throws IOException {
-    String where = name + ": blob.meta at offset " + meta.offset();
+  private byte[] readCiHeaderBytes(SegmentHeader.Segment meta) throws IOException {
     if (meta.size() < CiHeader.SIZE) {
-      throw new FormatException(where + ": " + meta.size() + " bytes, smaller than its header");
+      throw new FormatException(
+          name
+              + ": blob.meta at offset "
+              + meta.offset()
+              + ": "
+              + meta.size()
+              + " bytes, smaller than its header");
     }
-    long headerOffset = meta.offset() + meta.size() - CiHeader.SIZE;
-    CiHeader h = CiHeader.decode(read(headerOffset, CiHeader.SIZE), where);
+    return read(meta.offset() + meta.size() - CiHeader.SIZE, CiHeader.SIZE);
+  }
+
+  private CiHeader checkCiHeader(SegmentHeader.Segment meta, byte[] headerBytes)
+      throws IOException {
+    String where = name + ": blob.meta at offset " + meta.offset();
+    CiHeader h = CiHeader.decode(headerBytes, where);
     if (h.ciOffset() != meta.offset()) {
       throw mismatch(where + " CI header", "ci_offset", meta.offset(), h.ciOffset());
     }
@@ -216,11 +232,12 @@ public final class BlobReader implements Closeable {
     if ((h.features() & BlobFeatures.CHUNK_INFO_V2) != 0) {
       throw new FormatException(where + ": CI v2 (batch/ZRAN/encrypted blobs) is not supported");
     }
-    checkDigest(TocEntry.BLOB_META_HEADER, read(headerOffset, CiHeader.SIZE));
+    checkDigest(TocEntry.BLOB_META_HEADER, headerBytes);
     return h;
   }
 
-  private List<ChunkInfoV1> readChunkInfos(SegmentHeader.Segment meta) throws IOException {
+  /** The CI array as stored, decompressed and checked against its TOC digest. */
+  private byte[] readCiArray(SegmentHeader.Segment meta) throws IOException {
     String where = name + ": CI array at offset " + meta.offset();
     byte[] stored = read(meta.offset(), (int) ciHeader.ciCompressedSize());
     int rawSize = (int) ciHeader.ciUncompressedSize();
@@ -233,7 +250,12 @@ public final class BlobReader implements Closeable {
       throw mismatch(where, "size", rawSize, raw.length);
     }
     checkDigest(SegmentHeader.BLOB_META, raw);
-    ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+    return raw;
+  }
+
+  private List<ChunkInfoV1> decodeChunkInfos(SegmentHeader.Segment meta) throws IOException {
+    String where = name + ": CI array at offset " + meta.offset();
+    ByteBuffer b = ByteBuffer.wrap(ciArray).order(ByteOrder.LITTLE_ENDIAN);
     List<ChunkInfoV1> list = new ArrayList<>(ciHeader.entries());
     long nextUncompressed = 0;
     for (int i = 0; i < ciHeader.entries(); i++) {
@@ -447,6 +469,16 @@ public final class BlobReader implements Closeable {
   /** Blob feature bits from the CI header, 0 for a blob without chunks. */
   public int features() {
     return ciHeader == null ? 0 : ciHeader.features();
+  }
+
+  /** The uncompressed CI array, or null for a blob without chunks. */
+  byte[] ciArray() {
+    return ciArray;
+  }
+
+  /** The 4096-byte CI header exactly as stored, or null for a blob without chunks. */
+  byte[] ciHeaderBytes() {
+    return ciHeaderBytes;
   }
 
   /** Offset of chunk {@code index} in the uncompressed address space. */

@@ -27,8 +27,44 @@ record CiHeader(
   static final int OFF_CI_COMPRESSED_SIZE = 24;
   static final int OFF_CI_UNCOMPRESSED_SIZE = 32;
 
-  /** zran_offset, zran_size, zran_count (40..60) and the reserved area stay zero. */
+  /**
+   * ZRAN context (CI v2 with ZRAN or batch only): where it starts inside the uncompressed CI data,
+   * its size and its entry count. We write zeros; {@link BlobMetaFile} reads them from upstream
+   * files.
+   */
+  static final int OFF_ZRAN_OFFSET = 40;
+
+  static final int OFF_ZRAN_SIZE = 48;
+  static final int OFF_ZRAN_COUNT = 56;
+
+  /** The reserved area up to here stays zero. */
   static final int OFF_MAGIC2 = 4092;
+
+  /** Name, as upstream spells it, of the header field holding byte {@code offset}. */
+  static String fieldAt(int offset) {
+    if (offset < OFF_FEATURES) {
+      return "magic";
+    } else if (offset < OFF_CI_COMPRESSOR) {
+      return "features";
+    } else if (offset < OFF_CI_ENTRIES) {
+      return "ci_compressor";
+    } else if (offset < OFF_CI_OFFSET) {
+      return "ci_entries";
+    } else if (offset < OFF_CI_COMPRESSED_SIZE) {
+      return "ci_offset";
+    } else if (offset < OFF_CI_UNCOMPRESSED_SIZE) {
+      return "ci_compressed_size";
+    } else if (offset < OFF_ZRAN_OFFSET) {
+      return "ci_uncompressed_size";
+    } else if (offset < OFF_ZRAN_SIZE) {
+      return "zran_offset";
+    } else if (offset < OFF_ZRAN_COUNT) {
+      return "zran_size";
+    } else if (offset < OFF_ZRAN_COUNT + 4) {
+      return "zran_count";
+    }
+    return offset < OFF_MAGIC2 ? "reserved" : "magic2";
+  }
 
   byte[] encode() {
     ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);

@@ -60,7 +60,7 @@ class NydusImageAssemblerTests {
         SOURCE_CONFIG.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static final BootstrapLayer BOOTSTRAP = BootstrapLayer.of(new byte[8192]);
+  private static final BootstrapLayer BOOTSTRAP = BootstrapLayer.of(new byte[8192], List.of());
 
   private static List<Descriptor> blobs() {
     return List.of(
@@ -194,11 +194,11 @@ class NydusImageAssemblerTests {
   void bootstrapLayerIsAGzipTarWithImageDirectoryAndReadOnlyBootstrap() throws IOException {
     byte[] bootstrap = new byte[3 * 4096];
     bootstrap[1024] = (byte) 0xe2;
-    BootstrapLayer layer = BootstrapLayer.of(bootstrap);
+    BootstrapLayer layer = BootstrapLayer.of(bootstrap, List.of());
     byte[] tar = new GZIPInputStream(new ByteArrayInputStream(layer.gzip())).readAllBytes();
     assertThat(layer.diffId()).isEqualTo(NydusImageAssembler.digest(tar));
     assertThat(layer.digest()).isEqualTo(NydusImageAssembler.digest(layer.gzip()));
-    assertThat(BootstrapLayer.of(bootstrap)).usingRecursiveComparison().isEqualTo(layer);
+    assertThat(BootstrapLayer.of(bootstrap, List.of())).usingRecursiveComparison().isEqualTo(layer);
 
     List<String> names = new ArrayList<>();
     try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
