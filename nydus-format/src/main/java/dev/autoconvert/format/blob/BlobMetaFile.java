@@ -82,21 +82,13 @@ public final class BlobMetaFile {
         byIndex[c.index()] = c;
       }
     }
-    ByteBuffer ci = ByteBuffer.allocate(byIndex.length * ChunkInfoV1.SIZE);
-    ci.order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < byIndex.length; i++) {
-      Chunk c = byIndex[i];
-      if (c == null) {
+      if (byIndex[i] == null) {
         throw new IllegalArgumentException(
             "blob " + blob.blobId() + ": chunk " + i + " is used by no file of its layer");
       }
-      new ChunkInfoV1(
-              c.compressedOffset(),
-              c.compressedSize(),
-              c.uncompressedOffset(),
-              c.uncompressedSize())
-          .encode(ci);
     }
+    byte[] ci = ChunkInfoV1.array(Arrays.asList(byIndex));
     CiHeader header =
         new CiHeader(
             blob.features(),
@@ -105,7 +97,7 @@ public final class BlobMetaFile {
             blob.ciOffset(),
             blob.ciCompressedSize(),
             blob.ciUncompressedSize());
-    return assemble(blob.blobId(), ci.array(), header.encode(), header);
+    return assemble(blob.blobId(), ci, header.encode(), header);
   }
 
   /**

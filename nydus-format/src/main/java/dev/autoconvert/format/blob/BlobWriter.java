@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -244,18 +243,11 @@ public final class BlobWriter implements AutoCloseable {
             uncompressedEnd));
 
     int n = chunks.size();
-    ByteBuffer ci = ByteBuffer.allocate(n * ChunkInfoV1.SIZE).order(ByteOrder.LITTLE_ENDIAN);
     byte[] digests = new byte[n * 32];
     for (Chunk c : chunks) {
-      new ChunkInfoV1(
-              c.compressedOffset(),
-              c.compressedSize(),
-              c.uncompressedOffset(),
-              c.uncompressedSize())
-          .encode(ci);
       System.arraycopy(c.digest(), 0, digests, c.index() * 32, 32);
     }
-    byte[] ciRaw = ci.array();
+    byte[] ciRaw = ChunkInfoV1.array(chunks);
     byte[] ciCompressed = ChunkCodec.compress(compressor, ciRaw, 0, ciRaw.length);
     Compressor ciCompressor = ciCompressed != null ? compressor : Compressor.NONE;
     byte[] ciStored = ciCompressed != null ? ciCompressed : ciRaw;

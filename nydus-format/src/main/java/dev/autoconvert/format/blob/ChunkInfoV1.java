@@ -1,6 +1,9 @@
 package dev.autoconvert.format.blob;
 
+import dev.autoconvert.format.tree.Chunk;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * A CI v1 chunk info entry, two little-endian u64 words (NYDUS-FORMAT.md §3.4).
@@ -15,6 +18,21 @@ record ChunkInfoV1(
 
   private static final long OFFSET_40 = (1L << 40) - 1;
   private static final long UNCOMPRESSED_OFFSET_MASK = 0xFFFF_FFFF_000L;
+
+  /** The CI array of {@code chunksByIndex}: entry i describes the chunk with ci index i. */
+  static byte[] array(List<Chunk> chunksByIndex) {
+    ByteBuffer out =
+        ByteBuffer.allocate(chunksByIndex.size() * SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    for (Chunk c : chunksByIndex) {
+      new ChunkInfoV1(
+              c.compressedOffset(),
+              c.compressedSize(),
+              c.uncompressedOffset(),
+              c.uncompressedSize())
+          .encode(out);
+    }
+    return out.array();
+  }
 
   void encode(ByteBuffer out) {
     long u = uncompressedSize - 1L;
