@@ -3,24 +3,25 @@ package dev.autoconvert.format.tar;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
  * Reads its source on a thread of its own and hands over 1 MiB blocks through a queue of four, so
- * decompressing and hashing the layer overlap with parsing and chunking it. Failures of the source
- * are rethrown to the reader unchanged; memory stays at a few blocks.
+ * decompressing the layer overlaps with parsing and chunking it. Failures of the source are
+ * rethrown to the reader unchanged. Blocks the reader is done with go back to the pump, so memory
+ * stays at a few blocks and no 1 MiB array (a humongous object for G1) is allocated per MiB.
  */
 final class ReadAheadStream extends BlockReadStream {
   private static final int BLOCK = 1 << 20;
   private static final int DEPTH = 4;
-  private static final byte[] END = new byte[0];
+  private static final Block END = new Block(new byte[0], 0);
 
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(DEPTH);
+  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(DEPTH + 2);
   private final Thread thread;
   private final InputStream source;
-  private byte[] current = new byte[0];
+  private Block current = END;
   private int pos;
   private boolean ended;
 
@@ -34,13 +35,16 @@ final class ReadAheadStream extends BlockReadStream {
   private void pump() {
     try {
       while (true) {
-        byte[] block = new byte[BLOCK];
-        int n = source.readNBytes(block, 0, BLOCK);
+        byte[] data = free.poll();
+        if (data == null) {
+          data = new byte[BLOCK];
+        }
+        int n = source.readNBytes(data, 0, BLOCK);
         if (n == 0) {
           queue.put(END);
           return;
         }
-        queue.put(n == BLOCK ? block : Arrays.copyOf(block, n));
+        queue.put(new Block(data, n));
       }
     } catch (InterruptedException e) {
       // closed by the reader
@@ -58,7 +62,7 @@ final class ReadAheadStream extends BlockReadStream {
     if (len == 0) {
       return 0;
     }
-    while (pos == current.length) {
+    while (pos == current.length()) {
       if (ended) {
         return -1;
       }
@@ -77,18 +81,24 @@ final class ReadAheadStream extends BlockReadStream {
         ended = true;
         throw e;
       }
-      current = (byte[]) next;
+      if (current != END) {
+        free.offer(current.data());
+      }
+      current = (Block) next;
       pos = 0;
       if (current == END) {
         ended = true;
         return -1;
       }
     }
-    int n = Math.min(len, current.length - pos);
-    System.arraycopy(current, pos, b, off, n);
+    int n = Math.min(len, current.length() - pos);
+    System.arraycopy(current.data(), pos, b, off, n);
     pos += n;
     return n;
   }
+
+  /** {@code length} bytes of {@code data} hold layer data. */
+  private record Block(byte[] data, int length) {}
 
   @Override
   public void close() throws IOException {
