@@ -99,7 +99,7 @@ final class InspectCommand {
               + e.xattrs().keySet());
       for (Chunk c : e.chunks()) {
         out.printf(
-            "  blob %d ci %d file@%d compressed %d@%d uncompressed %d@%d digest %s%n",
+            "  blob %d ci %d file@%d compressed %d@%d uncompressed %d@%d digest %s crc32c %s%n",
             c.blobIndex(),
             c.index(),
             c.fileOffset(),
@@ -107,7 +107,8 @@ final class InspectCommand {
             c.compressedOffset(),
             c.uncompressedSize(),
             c.uncompressedOffset(),
-            HexFormat.of().formatHex(c.digest()));
+            HexFormat.of().formatHex(c.digest()),
+            c.hasCrc32() ? "%08x".formatted(c.crc32()) : "none");
       }
     }
     return ConverterCli.OK;

@@ -86,11 +86,11 @@ public record ConvertOptions(
 
   /**
    * Everything that changes a converted layer's bytes, as a stable string: the key of the layer
-   * cache next to the source layer digest. {@code v1} changes whenever the converter's output for
-   * the same input and options changes.
+   * cache next to the source layer digest. Its version changes whenever the converter's output for
+   * the same input and options changes, or the cached tree gains a field.
    */
   public String layerCacheKey() {
-    return "v1;"
+    return "v2;"
         + compressor.cliName()
         + ";"
         + chunkSize

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
 
 /**
  * Writes one Nydus data blob (NYDUS-FORMAT.md §3) as a stream: file data is cut into chunks, each
@@ -128,7 +129,7 @@ public final class BlobWriter implements AutoCloseable {
         // One thread: skip compressing a chunk that is already stored, and place it at once.
         piece.digest = ChunkDigests.digest(digester, batch.in, piece.inOffset, len);
         if (!byDigest.containsKey(new ChunkKey(piece.digest, len))) {
-          batch.compress(piece);
+          batch.encode(piece);
         }
         place(piece, batch);
         batch.clear();
@@ -153,7 +154,7 @@ public final class BlobWriter implements AutoCloseable {
             () -> {
               for (Piece p : batch.pieces) {
                 p.digest = ChunkDigests.digest(digester, batch.in, p.inOffset, p.length);
-                batch.compress(p);
+                batch.encode(p);
               }
               return null;
             });
@@ -201,7 +202,8 @@ public final class BlobWriter implements AutoCloseable {
               uncompressedEnd,
               len,
               p.fileOffset,
-              p.digest);
+              p.digest,
+              p.crc32);
       if (raw) {
         out.write(batch.in, p.inOffset, len);
       } else {
@@ -385,6 +387,7 @@ public final class BlobWriter implements AutoCloseable {
     final FileChunks file;
     final int index;
     byte[] digest;
+    long crc32;
     int storedLength = -1; // -1: stored raw
 
     Piece(int inOffset, int length, int outOffset, long fileOffset, FileChunks file, int index) {
@@ -405,6 +408,7 @@ public final class BlobWriter implements AutoCloseable {
     final byte[] in = new byte[chunkSize];
     final byte[] out = new byte[ChunkCodec.bound(compressor, chunkSize) + BATCH_OUT_SLACK];
     final List<Piece> pieces = new ArrayList<>();
+    final CRC32C crc = new CRC32C(); // one worker at a time encodes a batch
     int inUsed;
     int outUsed;
     Future<?> done;
@@ -427,7 +431,11 @@ public final class BlobWriter implements AutoCloseable {
       return p;
     }
 
-    void compress(Piece p) {
+    /** What a chunk stored for the first time needs: its CRC-32C and compressed form. */
+    void encode(Piece p) {
+      crc.reset();
+      crc.update(in, p.inOffset, p.length);
+      p.crc32 = crc.getValue();
       p.storedLength = ChunkCodec.compress(compressor, in, p.inOffset, p.length, out, p.outOffset);
     }
 

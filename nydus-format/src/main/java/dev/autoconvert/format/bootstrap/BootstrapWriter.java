@@ -550,14 +550,15 @@ public final class BootstrapWriter {
             new ChunkInfo(
                 c.digest(),
                 c.blobIndex(),
-                c.compressed() ? ChunkInfo.FLAG_COMPRESSED : 0,
+                (c.compressed() ? ChunkInfo.FLAG_COMPRESSED : 0)
+                    | (c.hasCrc32() ? ChunkInfo.FLAG_HAS_CRC32 : 0),
                 c.compressedSize(),
                 c.uncompressedSize(),
                 c.compressedOffset(),
                 c.uncompressedOffset(),
                 c.fileOffset(),
                 c.index(),
-                0);
+                c.hasCrc32() ? c.crc32() : 0);
         ChunkInfo earlier = byKey.putIfAbsent((long) c.blobIndex() << 32 | c.index(), info);
         if (earlier != null
             && (earlier.uncompressedOffset() != info.uncompressedOffset()

@@ -48,7 +48,7 @@ public record ChunkInfo(
   /** index u32: ci index in the blob. */
   public static final int OFF_INDEX = 72;
 
-  /** crc32 u32: CRC-32C of the chunk when FLAG_HAS_CRC32 is set; we leave it unset. */
+  /** crc32 u32: CRC-32C of the uncompressed chunk when FLAG_HAS_CRC32 is set, else 0. */
   public static final int OFF_CRC32 = 76;
 
   public static final int DIGEST_SIZE = 32;

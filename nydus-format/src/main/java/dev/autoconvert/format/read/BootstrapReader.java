@@ -641,7 +641,8 @@ public final class BootstrapReader {
               info.uncompressedOffset(),
               (int) info.uncompressedSize(),
               info.fileOffset(),
-              info.digest()));
+              info.digest(),
+              (info.flags() & ChunkInfo.FLAG_HAS_CRC32) != 0 ? info.crc32() : Chunk.NO_CRC32));
     }
     return chunks;
   }

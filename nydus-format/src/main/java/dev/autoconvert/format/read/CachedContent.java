@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 /**
  * Reads regular file contents the way the kernel does with block devices: each chunk's bytes at its
@@ -34,7 +35,8 @@ public final class CachedContent implements AutoCloseable {
 
   /**
    * {@code blobCaches} in blob-table order; every chunk read is checked against its recorded digest
-   * with {@code verifyWith} (the bootstrap's digester), unless that is null.
+   * with {@code verifyWith} (the bootstrap's digester) and against its CRC-32C where one is
+   * recorded, unless {@code verifyWith} is null.
    */
   public CachedContent(List<Path> blobCaches, Digester verifyWith) throws IOException {
     this.paths = List.copyOf(blobCaches);
@@ -88,6 +90,14 @@ public final class CachedContent implements AutoCloseable {
             verifyWith.cliName() + " " + HexFormat.of().formatHex(c.digest()),
             "data with another digest");
       }
+      if (verifyWith != null && c.hasCrc32() && crc32c(chunk.array()) != c.crc32()) {
+        throw FormatException.at(
+            paths.get(c.blobIndex()).toString(),
+            c.uncompressedOffset(),
+            "chunk " + c.index() + " of " + entry.path(),
+            "CRC-32C %08x".formatted(c.crc32()),
+            "data with CRC-32C %08x".formatted(crc32c(chunk.array())));
+      }
       out.write(chunk.array());
       written += c.uncompressedSize();
     }
@@ -95,6 +105,12 @@ public final class CachedContent implements AutoCloseable {
       throw new FormatException(
           entry.path() + ": chunks hold " + written + " bytes, the inode says " + entry.size());
     }
+  }
+
+  private static long crc32c(byte[] data) {
+    CRC32C crc = new CRC32C();
+    crc.update(data);
+    return crc.getValue();
   }
 
   public byte[] read(Entry entry) throws IOException {

@@ -11,6 +11,8 @@ package dev.autoconvert.format.tree;
  * @param uncompressedSize chunk length before compression
  * @param fileOffset offset of the chunk inside the file that first used it
  * @param digest 32-byte digest (blake3 or sha256) of the uncompressed chunk
+ * @param crc32 CRC-32C of the uncompressed chunk (nydus ≥ 2.3.2 records it, §1.14), or {@link
+ *     #NO_CRC32} when the bootstrap it was read from has none
  */
 public record Chunk(
     int blobIndex,
@@ -20,7 +22,11 @@ public record Chunk(
     long uncompressedOffset,
     int uncompressedSize,
     long fileOffset,
-    byte[] digest) {
+    byte[] digest,
+    long crc32) {
+
+  /** No CRC recorded: older nydus bootstraps leave the chunk table's HAS_CRC32 flag unset. */
+  public static final long NO_CRC32 = -1;
 
   public Chunk {
     if (digest.length != 32) {
@@ -30,6 +36,14 @@ public record Chunk(
       throw new IllegalArgumentException(
           "uncompressed chunk offset " + uncompressedOffset + " is not 4096-aligned");
     }
+    if (crc32 != NO_CRC32 && (crc32 >>> 32) != 0) {
+      throw new IllegalArgumentException(
+          "chunk CRC-32C " + crc32 + " is not an unsigned 32-bit value");
+    }
+  }
+
+  public boolean hasCrc32() {
+    return crc32 != NO_CRC32;
   }
 
   public boolean compressed() {
@@ -45,6 +59,7 @@ public record Chunk(
         uncompressedOffset,
         uncompressedSize,
         fileOffset,
-        digest);
+        digest,
+        crc32);
   }
 }

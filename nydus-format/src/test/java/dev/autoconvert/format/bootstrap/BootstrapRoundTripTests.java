@@ -3,8 +3,10 @@ package dev.autoconvert.format.bootstrap;
 import static dev.autoconvert.format.testing.SyntheticImage.dir;
 import static dev.autoconvert.format.testing.SyntheticImage.file;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autoconvert.format.Digester;
+import dev.autoconvert.format.FormatException;
 import dev.autoconvert.format.layout.BlobTableEntry;
 import dev.autoconvert.format.layout.Bytes;
 import dev.autoconvert.format.layout.ChunkInfo;
@@ -97,7 +99,9 @@ class BootstrapRoundTripTests {
                     + "+"
                     + c.uncompressedSize()
                     + " "
-                    + HexFormat.of().formatHex(c.digest()))
+                    + HexFormat.of().formatHex(c.digest())
+                    + " crc "
+                    + c.crc32())
         .toList();
   }
 
@@ -141,12 +145,16 @@ class BootstrapRoundTripTests {
     long count = b.extSuperblock().chunkTableSize() / ChunkInfo.SIZE;
     assertThat(offset % 4096).isZero();
     assertThat(count).isEqualTo(blobs.get(0).chunkCount() + blobs.get(1).chunkCount());
-    List<byte[]> digests = new ArrayList<>();
+    List<ChunkInfo> table = new ArrayList<>();
     ByteBuffer buf = Bytes.wrap(bytes);
     for (int i = 0; i < count; i++) {
-      digests.add(ChunkInfo.decode(buf, (int) offset + i * ChunkInfo.SIZE).digest());
+      table.add(ChunkInfo.decode(buf, (int) offset + i * ChunkInfo.SIZE));
     }
-    assertThat(digests).isSortedAccordingTo(Arrays::compareUnsigned);
+    assertThat(table.stream().map(ChunkInfo::digest).toList())
+        .isSortedAccordingTo(Arrays::compareUnsigned);
+    assertThat(table)
+        .as("every record carries its CRC-32C, as nydus >= 2.3.2 writes it")
+        .allSatisfy(c -> assertThat(c.flags() & ChunkInfo.FLAG_HAS_CRC32).isNotZero());
   }
 
   @Test
@@ -300,5 +308,54 @@ class BootstrapRoundTripTests {
       }
     }
     assertThat(files).isGreaterThan(Corpus.MANY_COUNT);
+  }
+
+  @Test
+  void chunkWhoseDataDisagreesWithItsCrcIsRejectedOnVerifiedRead(@TempDir Path tmp)
+      throws Exception {
+    Bootstrap b = BootstrapReader.read(write(CORPUS, BootstrapOptions.merged(Corpus.CHUNK_SIZE)));
+    Entry file =
+        b.entries().stream()
+            .filter(e -> e.type() == FileType.REGULAR && !e.chunks().isEmpty())
+            .findFirst()
+            .orElseThrow();
+    Chunk c = file.chunks().get(0);
+    Chunk wrongCrc =
+        new Chunk(
+            c.blobIndex(),
+            c.index(),
+            c.compressedOffset(),
+            c.compressedSize(),
+            c.uncompressedOffset(),
+            c.uncompressedSize(),
+            c.fileOffset(),
+            c.digest(),
+            c.crc32() ^ 1);
+    List<Chunk> chunks = new ArrayList<>(file.chunks());
+    chunks.set(0, wrongCrc);
+    Entry tampered =
+        new Entry(
+            file.path(),
+            file.type(),
+            file.mode(),
+            file.uid(),
+            file.gid(),
+            file.mtime(),
+            file.mtimeNanos(),
+            file.size(),
+            file.linkTarget(),
+            file.hardlinkTo(),
+            file.rdevMajor(),
+            file.rdevMinor(),
+            file.xattrs(),
+            chunks);
+
+    try (CachedContent content = new CachedContent(CORPUS.writeCaches(tmp), Digester.SHA256)) {
+      assertThat(content.read(file)).isEqualTo(CORPUS.content(file));
+      assertThatThrownBy(() -> content.read(tampered))
+          .isInstanceOf(FormatException.class)
+          .hasMessageContaining("CRC-32C %08x".formatted(wrongCrc.crc32()))
+          .hasMessageContaining(file.path());
+    }
   }
 }

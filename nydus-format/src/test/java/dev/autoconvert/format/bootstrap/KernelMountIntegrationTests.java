@@ -115,7 +115,8 @@ class KernelMountIntegrationTests {
                                         c.uncompressedOffset(),
                                         c.uncompressedSize(),
                                         c.fileOffset(),
-                                        c.digest()))
+                                        c.digest(),
+                                        c.crc32()))
                             .toList()))
             .toList();
     byte[] bytes =

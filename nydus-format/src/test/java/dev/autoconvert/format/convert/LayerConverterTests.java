@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -188,6 +189,9 @@ class LayerConverterTests {
         byte[] expected =
             dev.autoconvert.format.blob.ChunkDigests.digest(digester, text(CHUNK), 0, CHUNK);
         assertThat(chunk.digest()).isEqualTo(expected);
+        CRC32C crc = new CRC32C();
+        crc.update(text(CHUNK));
+        assertThat(chunk.crc32()).as("CRC-32C of the uncompressed chunk").isEqualTo(crc.getValue());
       }
     }
   }

@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 /**
  * Builds trees with real file data without a blob writer: each file's chunks go, uncompressed, to 4
@@ -77,7 +78,11 @@ public final class SyntheticImage {
       cache.writeBytes(new byte[(4096 - piece.length % 4096) % 4096]);
       int index = chunkCounts.get(blob);
       chunkCounts.set(blob, index + 1);
-      chunks.add(new Chunk(blob, index, at, piece.length, at, piece.length, off, sha256(piece)));
+      CRC32C crc = new CRC32C();
+      crc.update(piece);
+      chunks.add(
+          new Chunk(
+              blob, index, at, piece.length, at, piece.length, off, sha256(piece), crc.getValue()));
     }
     return chunks;
   }
