@@ -260,23 +260,11 @@ public final class LayerBench {
 
   /** gunzip, zstd level 3 per 1 MiB, sha256 of the uncompressed bytes; returns their count. */
   private static long reference(Path layer) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    byte[] buf = new byte[MIB];
-    byte[] dst = new byte[(int) Zstd.compressBound(MIB)];
-    long total = 0;
-    try (ZstdCompressCtx zstd = new ZstdCompressCtx();
-        InputStream in =
-            new GZIPInputStream(
-                new BufferedInputStream(Files.newInputStream(layer), 1 << 16), 1 << 16)) {
-      zstd.setLevel(3);
-      for (int n; (n = in.readNBytes(buf, 0, MIB)) > 0; ) {
-        zstd.compressByteArray(dst, 0, dst.length, buf, 0, n);
-        sha.update(buf, 0, n);
-        total += n;
-      }
+    try (InputStream in = gunzip(layer);
+        Chunker chunker = new Chunker()) {
+      chunker.consume(in);
+      return chunker.finish();
     }
-    sha.digest();
-    return total;
   }
 
   /**
@@ -285,29 +273,54 @@ public final class LayerBench {
    * distance from the reference is the format's price on small files, not the converter's.
    */
   private static long floor(Path layer) throws Exception {
-    MessageDigest sha = MessageDigest.getInstance("SHA-256");
-    byte[] buf = new byte[MIB];
-    byte[] dst = new byte[(int) Zstd.compressBound(MIB)];
-    long total = 0;
-    try (ZstdCompressCtx zstd = new ZstdCompressCtx();
-        TarArchiveInputStream tar =
-            new TarArchiveInputStream(
-                new GZIPInputStream(
-                    new BufferedInputStream(Files.newInputStream(layer), 1 << 16), 1 << 16))) {
-      zstd.setLevel(3);
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(gunzip(layer));
+        Chunker chunker = new Chunker()) {
       for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-        if (!e.isFile()) {
-          continue;
-        }
-        for (int n; (n = tar.readNBytes(buf, 0, MIB)) > 0; ) {
-          zstd.compressByteArray(dst, 0, dst.length, buf, 0, n);
-          sha.update(buf, 0, n);
+        if (e.isFile()) {
+          chunker.consume(tar);
         }
       }
-      total = tar.getBytesRead();
+      chunker.finish();
+      return tar.getBytesRead();
     }
-    sha.digest();
-    return total;
+  }
+
+  private static InputStream gunzip(Path layer) throws IOException {
+    return new GZIPInputStream(
+        new BufferedInputStream(Files.newInputStream(layer), 1 << 16), 1 << 16);
+  }
+
+  /** zstd level 3 per chunk of at most 1 MiB, sha256 over all bytes: the baselines' work. */
+  private static final class Chunker implements AutoCloseable {
+    private final MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    private final ZstdCompressCtx zstd = new ZstdCompressCtx();
+    private final byte[] buf = new byte[MIB];
+    private final byte[] dst = new byte[(int) Zstd.compressBound(MIB)];
+    private long total;
+
+    Chunker() throws Exception {
+      zstd.setLevel(3);
+    }
+
+    /** Chunks {@code in} until it ends. */
+    void consume(InputStream in) throws IOException {
+      for (int n; (n = in.readNBytes(buf, 0, MIB)) > 0; ) {
+        zstd.compressByteArray(dst, 0, dst.length, buf, 0, n);
+        sha.update(buf, 0, n);
+        total += n;
+      }
+    }
+
+    /** Bytes chunked, after finishing the digest. */
+    long finish() {
+      sha.digest();
+      return total;
+    }
+
+    @Override
+    public void close() {
+      zstd.close();
+    }
   }
 
   /** Runs the large-layer conversion in a child JVM limited to 256 MiB of heap. */

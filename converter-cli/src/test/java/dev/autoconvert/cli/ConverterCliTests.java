@@ -134,12 +134,7 @@ class ConverterCliTests {
 
   @Test
   void tamperedBlobMetaFailsCheckNamingTheFileAndTheChunkEntry() throws IOException {
-    Executables.assumeOnPath("fsck.erofs");
-    Path nydus = dir.resolve("nydus");
-    assertThat(
-            run("convert", "--source", "oci:" + source + ":v1", "--target", "oci:" + nydus + ":t")
-                .code)
-        .isZero();
+    Path nydus = convertedToTagT();
     List<String> tampered = new ArrayList<>();
     rewriteBootstrapLayer(
         nydus,
@@ -172,12 +167,7 @@ class ConverterCliTests {
 
   @Test
   void bootstrapLayerWithoutBlobMetaFilesPassesCheckWithANote() throws IOException {
-    Executables.assumeOnPath("fsck.erofs");
-    Path nydus = dir.resolve("nydus");
-    assertThat(
-            run("convert", "--source", "oci:" + source + ":v1", "--target", "oci:" + nydus + ":t")
-                .code)
-        .isZero();
+    Path nydus = convertedToTagT();
     rewriteBootstrapLayer(nydus, "t", "older", metas -> List.of());
 
     Result check =
@@ -190,6 +180,17 @@ class ConverterCliTests {
   /**
    * Tags as {@code newTag} a copy of image {@code tag} whose blob.meta files {@code edit} chose.
    */
+  /** Converts the source into {@code nydus:t} (the blob.meta tests check against it). */
+  private Path convertedToTagT() {
+    Executables.assumeOnPath("fsck.erofs");
+    Path nydus = dir.resolve("nydus");
+    assertThat(
+            run("convert", "--source", "oci:" + source + ":v1", "--target", "oci:" + nydus + ":t")
+                .code)
+        .isZero();
+    return nydus;
+  }
+
   private static void rewriteBootstrapLayer(
       Path layout, String tag, String newTag, BlobMetaEdit edit) throws IOException {
     OciLayoutStore store = new OciLayoutStore(layout);
