@@ -14,8 +14,6 @@ import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarUtils;
-import org.apache.commons.compress.archivers.zip.ZipEncoding;
-import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
 
 /**
  * Streams the entries of one image layer (tar, tar+gzip or tar+zstd) without holding it in memory.
@@ -34,7 +32,6 @@ public final class LayerReader implements Closeable {
 
   private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b};
   private static final byte[] ZSTD_MAGIC = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd};
-  private static final ZipEncoding UTF8 = ZipEncodingHelper.getZipEncoding(StandardCharsets.UTF_8);
 
   private final String layer;
   private final SourceStream source;
@@ -201,7 +198,7 @@ public final class LayerReader implements Closeable {
       }
       TarArchiveEntry e;
       try {
-        e = new TarArchiveEntry(header, UTF8, false);
+        e = new TarArchiveEntry(header, AsciiFirstUtf8.INSTANCE, false);
       } catch (IOException | RuntimeException ex) {
         throw new TarException(
             layer + ": unreadable tar header at offset " + headerOffset + ": " + ex.getMessage(),
