@@ -30,14 +30,23 @@ final class Paths {
     if (path.endsWith("/")) {
       throw new IllegalArgumentException("entry path has a trailing slash: " + path);
     }
-    for (String segment : path.substring(1).split("/", -1)) {
+    for (int start = 1, end; start <= path.length(); start = end + 1) {
+      end = path.indexOf('/', start);
+      if (end < 0) {
+        end = path.length();
+      }
+      String segment = path.substring(start, end);
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
         throw new IllegalArgumentException("entry path is not normalised: " + path);
       }
       if (segment.indexOf('\0') >= 0) {
         throw new IllegalArgumentException("entry path contains NUL: " + path);
       }
-      int length = segment.getBytes(StandardCharsets.UTF_8).length;
+      // A UTF-16 unit takes at most 3 UTF-8 bytes: only long names need counting.
+      int length =
+          segment.length() * 3 <= Dirent.MAX_NAME_LENGTH
+              ? 0
+              : segment.getBytes(StandardCharsets.UTF_8).length;
       if (length > Dirent.MAX_NAME_LENGTH) {
         throw new IllegalArgumentException(
             "name of " + length + " bytes exceeds the 255-byte limit: " + path);

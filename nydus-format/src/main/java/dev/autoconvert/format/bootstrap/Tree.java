@@ -72,9 +72,12 @@ final class Tree {
       throw new IllegalArgumentException(
           "the root entry / must be a directory, got " + rootEntry.type());
     }
+    // Ancestors sort before their descendants, so a parent already present has had its own
+    // ancestors filled in: the walk up can stop there.
     for (String path : List.copyOf(byPath.keySet())) {
-      for (String p = Paths.parent(path); !p.equals("/"); p = Paths.parent(p)) {
-        byPath.computeIfAbsent(p, Entry::impliedDirectory);
+      String p = Paths.parent(path);
+      while (!p.equals("/") && byPath.putIfAbsent(p, Entry.impliedDirectory(p)) == null) {
+        p = Paths.parent(p);
       }
     }
 
