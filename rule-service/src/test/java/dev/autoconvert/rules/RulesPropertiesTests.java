@@ -24,7 +24,9 @@ class RulesPropertiesTests {
                 List.of(
                     new RulesProperties.Registry(
                         "127.0.0.1:5000", true, "robot", "registry-secret-value"))),
-            "autoconvert/layer-cache");
+            "autoconvert/layer-cache",
+            new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3),
+            new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000));
 
     assertThat(properties.toString())
         .contains("127.0.0.1:5000")
@@ -37,7 +39,8 @@ class RulesPropertiesTests {
   @Test
   void sameTokenForAdminAndReadOnlyIsRefused() {
     RulesProperties properties =
-        new RulesProperties("same", "same", null, null, Duration.ofSeconds(1), null, "cache");
+        new RulesProperties(
+            "same", "same", null, null, Duration.ofSeconds(1), null, "cache", null, null);
     assertThat(properties.isTokensDistinct()).isFalse();
   }
 }
