@@ -72,9 +72,9 @@ public record RulesProperties(
    *
    * @param interval pause between sweeps
    * @param stallTimeout silence after which a job counts as stalled. Far above what a worker is
-   *     ever silent for while alive: it reports every layer, and between attempts it waits at most
-   *     its retry max-backoff (1m) before reporting RUNNING. It also covers the time a request
-   *     waits in Kafka behind the conversions before it on its partition.
+   *     ever silent for while alive: it reports every layer, and between attempts (RETRYING) it
+   *     waits at most its retry max-backoff (1m) before reporting RUNNING. A worker busy with one
+   *     request for longer than its Kafka max.poll.interval (30m) loses the partition anyway.
    * @param maxRequeues re-requests of one job before it fails; 0 fails stalled jobs at once
    */
   public record Watchdog(

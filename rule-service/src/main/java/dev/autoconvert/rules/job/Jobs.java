@@ -145,8 +145,9 @@ public class Jobs {
 
   /**
    * Locks up to {@code limit} jobs in QUEUED, RUNNING or RETRYING without any update since {@code
-   * cutoff}, oldest first, for the caller's transaction. Jobs another transaction holds (a status
-   * update, another instance's watchdog) are skipped, not waited for.
+   * cutoff} and not waiting behind a backlog, oldest first, for the caller's transaction. Jobs
+   * another transaction holds (a status update, another instance's watchdog) are skipped, not
+   * waited for.
    */
   @Transactional(propagation = Propagation.MANDATORY)
   public List<ConversionJob> lockStalled(Instant cutoff, int limit) {

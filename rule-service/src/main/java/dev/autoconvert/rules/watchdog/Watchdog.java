@@ -17,17 +17,20 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Invariant 6 when no status comes: a worker died after taking a request and the redelivery reports
- * an attempt the job has passed, a status message was lost, a partition's consumer hangs. A job in
- * QUEUED, RUNNING or RETRYING without any update for the stall timeout is requested again through
- * the outbox, at most {@code maxRequeues} times, and then fails with {@link FailureCode#STALLED}.
+ * an attempt the job has passed, a status message was lost, a request was dropped. A job in QUEUED,
+ * RUNNING or RETRYING without any update for the stall timeout is requested again through the
+ * outbox, at most {@code maxRequeues} times, and then fails with {@link FailureCode#STALLED}. A job
+ * waiting behind a backlog is not stalled (see {@code JobRepository.lockStalled}).
  *
  * <p>Several instances sweep at once safely: each job is locked {@code FOR UPDATE SKIP LOCKED} and
- * changed with its outbox row in that transaction, and a job it changed has a fresh update time, so
- * another instance either skips it while locked or no longer finds it stalled afterwards. A slow
- * but alive worker is harmless: its late updates still move the job forward (the job's attempts are
- * unchanged until the new attempt reports), and a second conversion of the same push cannot move
- * the target tag backwards, since the worker's push-order check only lets a newer push's conversion
- * replace it.
+ * changed with its outbox row in that transaction, and a changed job has a fresh update time, so
+ * another instance either skips it while it is locked or no longer finds it stalled afterwards.
+ *
+ * <p>A slow but alive worker is harmless. Its late updates still move the job forward: the job's
+ * attempts stay until the new attempt reports, so they are not stale. The new request has the same
+ * key, so it is converted after the first one on the same partition, not beside it; the worker's
+ * push-order check then lets it move the target tag only if no newer push's conversion is there, so
+ * at worst the tag is pushed again with a conversion of the same source and sequence.
  */
 @Component
 class Watchdog {

@@ -44,6 +44,12 @@ class WatchdogIntegrationTests extends IntegrationTestSupport {
 
   private static UUID insertJob(JobStatus status, int attempts, int requeues, Duration silentFor)
       throws Exception {
+    return insertJob(status, attempts, requeues, silentFor, silentFor.plusMinutes(5));
+  }
+
+  private static UUID insertJob(
+      JobStatus status, int attempts, int requeues, Duration silentFor, Duration age)
+      throws Exception {
     UUID id = UUID.randomUUID();
     Instant updated = Instant.now().minus(silentFor);
     try (Connection c = db();
@@ -66,7 +72,7 @@ class WatchdogIntegrationTests extends IntegrationTestSupport {
           7, new String(JsonCodec.encode(ConversionOptions.defaults()), StandardCharsets.UTF_8));
       sql.setInt(8, attempts);
       sql.setInt(9, requeues);
-      sql.setTimestamp(10, Timestamp.from(updated.minus(Duration.ofMinutes(5))));
+      sql.setTimestamp(10, Timestamp.from(Instant.now().minus(age)));
       sql.setTimestamp(11, Timestamp.from(updated));
       sql.executeUpdate();
     }
@@ -262,6 +268,32 @@ class WatchdogIntegrationTests extends IntegrationTestSupport {
 
     assertThat(transitions(job)).isZero();
     assertThat(status(job)).isEqualTo("QUEUED");
+  }
+
+  @Test
+  void jobsWaitingBehindAConversionStillMakingProgressAreABacklogNotStalled() throws Exception {
+    // requested 2h ago, behind a job that existed then and still reports progress
+    UUID converting =
+        insertJob(JobStatus.RUNNING, 1, 0, Duration.ofMinutes(1), Duration.ofHours(3));
+    UUID queued = insertJob(JobStatus.QUEUED, 0, 0, LONG_AGO);
+    UUID requeued = insertJob(JobStatus.RETRYING, 1, 1, LONG_AGO);
+    UUID silentRunning = insertJob(JobStatus.RUNNING, 1, 0, LONG_AGO);
+    try {
+      watchdog.sweep(Instant.now());
+
+      assertThat(transitions(queued)).isZero();
+      assertThat(transitions(requeued)).isZero();
+      // a running job's silence is its own
+      assertThat(status(silentRunning)).isEqualTo("RETRYING");
+    } finally {
+      jobs.applyStatus(update(converting, 1, JobStatus.SUCCEEDED));
+    }
+
+    watchdog.sweep(Instant.now());
+
+    assertThat(status(queued)).isEqualTo("RETRYING");
+    assertThat(queryLong("SELECT requeues FROM conversion_jobs WHERE id = ?", requeued))
+        .isEqualTo(2);
   }
 
   @Test
