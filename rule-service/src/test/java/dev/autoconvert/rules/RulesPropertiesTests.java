@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 class RulesPropertiesTests {
 
@@ -34,6 +37,23 @@ class RulesPropertiesTests {
         .doesNotContain("admin-secret-value")
         .doesNotContain("read-secret-value")
         .doesNotContain("registry-secret-value");
+  }
+
+  @Test
+  void watchdogAndPushEventRetentionDefaultsAreGenerous() {
+    RulesProperties properties =
+        new Binder(
+                new MapConfigurationPropertySource(
+                    Map.of(
+                        "autoconvert.rules.admin-token", "admin",
+                        "autoconvert.rules.read-token", "read")))
+            .bind("autoconvert.rules", RulesProperties.class)
+            .get();
+
+    assertThat(properties.watchdog())
+        .isEqualTo(new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3));
+    assertThat(properties.pushEvents())
+        .isEqualTo(new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000));
   }
 
   @Test

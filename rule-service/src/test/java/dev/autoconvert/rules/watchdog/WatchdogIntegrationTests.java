@@ -387,11 +387,4 @@ class WatchdogIntegrationTests extends IntegrationTestSupport {
         null,
         null);
   }
-
-  @Test
-  void durationsInReasonsReadAsPeopleWriteThem() {
-    assertThat(Watchdog.compact(Duration.ofMinutes(30))).isEqualTo("30m");
-    assertThat(Watchdog.compact(Duration.ofHours(2))).isEqualTo("2h");
-    assertThat(Watchdog.compact(Duration.ofSeconds(90))).isEqualTo("90s");
-  }
 }
