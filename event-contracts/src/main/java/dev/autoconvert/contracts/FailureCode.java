@@ -19,6 +19,7 @@ public enum FailureCode {
   SCRATCH_SPACE_EXHAUSTED(true, "the worker ran out of scratch disk space"),
   RETRIES_EXHAUSTED(
       false, "the conversion kept failing with transient errors until the retry limit"),
+  STALLED(true, "no worker reported progress on the job for longer than the stall timeout"),
   INTERNAL_ERROR(false, "an unexpected error in the converter");
 
   private final boolean retryable;

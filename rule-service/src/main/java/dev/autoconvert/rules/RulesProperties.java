@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param reconcile the registries the reconciler lists tags of (invariant 9)
  * @param layerCacheRepository where the workers keep their layer cache entries
  *     (AUTOCONVERT_WORKER_CACHE_REPOSITORY): pushes there are the service's own output
+ * @param watchdog what happens to jobs no worker reports on (invariant 6)
+ * @param pushEvents how long processed push event ids are kept for deduplication
  */
 @Validated
 @ConfigurationProperties("autoconvert.rules")
@@ -33,7 +35,9 @@ public record RulesProperties(
     @DefaultValue @Valid @NotNull Metrics metrics,
     @DefaultValue("10s") @NotNull Duration echoWait,
     @DefaultValue @Valid @NotNull Reconcile reconcile,
-    @DefaultValue("autoconvert/layer-cache") @NotBlank String layerCacheRepository) {
+    @DefaultValue("autoconvert/layer-cache") @NotBlank String layerCacheRepository,
+    @DefaultValue @Valid @NotNull Watchdog watchdog,
+    @DefaultValue @Valid @NotNull PushEvents pushEvents) {
 
   /**
    * @param pollInterval how often the relay looks for unsent rows
@@ -61,6 +65,39 @@ public record RulesProperties(
       @DefaultValue("15m") @NotNull Duration interval,
       @DefaultValue("30s") @NotNull Duration requestTimeout,
       @DefaultValue List<@Valid Registry> registries) {}
+
+  /**
+   * Finds QUEUED, RUNNING and RETRYING jobs without any status update (progress included) for
+   * {@code stallTimeout}, re-requests each up to {@code maxRequeues} times, then fails it STALLED.
+   *
+   * @param interval pause between sweeps
+   * @param stallTimeout silence after which a job counts as stalled. Far above what a worker is
+   *     ever silent for while alive: it reports every layer, and between attempts (RETRYING) it
+   *     waits at most its retry max-backoff (1m) before reporting RUNNING. A worker busy with one
+   *     request for longer than its Kafka max.poll.interval (30m) loses the partition anyway.
+   * @param maxRequeues re-requests of one job before it fails; 0 fails stalled jobs at once
+   */
+  public record Watchdog(
+      @DefaultValue("1m") @NotNull Duration interval,
+      @DefaultValue("30m") @NotNull Duration stallTimeout,
+      @DefaultValue("3") @Min(0) @Max(100) int maxRequeues) {}
+
+  /**
+   * The processed event ids in {@code push_events} deduplicate redeliveries (invariant 1). A copy
+   * of an event can come back while the registry still resends it (hours at most, from memory) or
+   * while it is in the push-events topic (Kafka keeps a topic 7 days by default), where an offset
+   * reset or a consumer crash before the commit delivers it again. 14 days is twice the longer of
+   * the two; a shorter retention needs a topic retention shorter than it.
+   *
+   * @param retention how long a processed event id is kept
+   * @param purgeInterval pause between purges
+   * @param purgeBatchSize rows deleted per transaction, so a large backlog never makes one huge
+   *     transaction
+   */
+  public record PushEvents(
+      @DefaultValue("14d") @NotNull Duration retention,
+      @DefaultValue("1h") @NotNull Duration purgeInterval,
+      @DefaultValue("1000") @Min(1) @Max(100000) int purgeBatchSize) {}
 
   /**
    * How to reach one registry (AUTOCONVERT_RULES_RECONCILE_REGISTRIES_0_HOST and so on).
@@ -94,6 +131,10 @@ public record RulesProperties(
         + reconcile
         + ", layerCacheRepository="
         + layerCacheRepository
+        + ", watchdog="
+        + watchdog
+        + ", pushEvents="
+        + pushEvents
         + "]";
   }
 }

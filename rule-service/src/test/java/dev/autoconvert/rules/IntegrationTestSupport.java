@@ -84,6 +84,10 @@ public abstract class IntegrationTestSupport {
     registry.add("autoconvert.rules.outbox.poll-interval", () -> "100ms");
     registry.add("autoconvert.rules.metrics.refresh-interval", () -> "500ms");
     registry.add("autoconvert.rules.echo-wait", () -> "8s");
+    // tests sweep and purge themselves, at the times they choose
+    registry.add("autoconvert.rules.watchdog.interval", () -> "1h");
+    registry.add("autoconvert.rules.push-events.purge-interval", () -> "1h");
+    registry.add("autoconvert.rules.push-events.purge-batch-size", () -> "5");
     registry.add("autoconvert.rules.reconcile.registries[0].host", () -> registry().host());
     registry.add("autoconvert.rules.reconcile.registries[0].plain-http", () -> "true");
   }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 class RulesPropertiesTests {
 
@@ -24,7 +27,9 @@ class RulesPropertiesTests {
                 List.of(
                     new RulesProperties.Registry(
                         "127.0.0.1:5000", true, "robot", "registry-secret-value"))),
-            "autoconvert/layer-cache");
+            "autoconvert/layer-cache",
+            new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3),
+            new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000));
 
     assertThat(properties.toString())
         .contains("127.0.0.1:5000")
@@ -35,9 +40,27 @@ class RulesPropertiesTests {
   }
 
   @Test
+  void watchdogAndPushEventRetentionDefaultsAreGenerous() {
+    RulesProperties properties =
+        new Binder(
+                new MapConfigurationPropertySource(
+                    Map.of(
+                        "autoconvert.rules.admin-token", "admin",
+                        "autoconvert.rules.read-token", "read")))
+            .bind("autoconvert.rules", RulesProperties.class)
+            .get();
+
+    assertThat(properties.watchdog())
+        .isEqualTo(new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3));
+    assertThat(properties.pushEvents())
+        .isEqualTo(new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000));
+  }
+
+  @Test
   void sameTokenForAdminAndReadOnlyIsRefused() {
     RulesProperties properties =
-        new RulesProperties("same", "same", null, null, Duration.ofSeconds(1), null, "cache");
+        new RulesProperties(
+            "same", "same", null, null, Duration.ofSeconds(1), null, "cache", null, null);
     assertThat(properties.isTokensDistinct()).isFalse();
   }
 }

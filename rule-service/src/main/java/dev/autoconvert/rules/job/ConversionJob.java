@@ -56,6 +56,7 @@ public class ConversionJob {
   private ConversionOptions options;
 
   private int attempts;
+  private int requeues;
   private String workerId;
   private Integer layersDone;
   private Integer layersTotal;
@@ -98,8 +99,8 @@ public class ConversionJob {
     return job;
   }
 
-  /** Fails a job before it was ever requested (e.g. TAG_TOO_LONG). */
-  void failUpfront(FailureCode code, String why, Instant now) {
+  /** Ends the job FAILED on rule-service's own account (TAG_TOO_LONG upfront, STALLED later). */
+  void fail(FailureCode code, String why, Instant now) {
     this.status = JobStatus.FAILED;
     this.failureCode = code;
     this.reason = why;
@@ -107,10 +108,25 @@ public class ConversionJob {
     this.finishedAt = now;
   }
 
-  ConversionRequest request(Instant pushedAt) {
+  /**
+   * Re-requests a job no worker has reported on for too long, as the next attempt. Its attempts
+   * stay as they are until that attempt reports: a slow worker's late updates of the current
+   * attempt still apply, and whichever attempt reaches a terminal state first ends the job.
+   */
+  ConversionRequest requeue(String why, Instant now) {
+    status = JobStatus.RETRYING;
+    failureCode = FailureCode.STALLED;
+    reason = why;
+    requeues++;
+    updatedAt = now;
+    // the push time only informs the worker's logs; the job does not keep it
+    return request(attempts + 1, null);
+  }
+
+  ConversionRequest request(int attempt, Instant pushedAt) {
     return new ConversionRequest(
         id,
-        1,
+        attempt,
         sequence,
         registry,
         sourceRepository,
@@ -245,6 +261,11 @@ public class ConversionJob {
 
   public int getAttempts() {
     return attempts;
+  }
+
+  /** How often the watchdog re-requested the job because no worker reported progress. */
+  public int getRequeues() {
+    return requeues;
   }
 
   public String getWorkerId() {

@@ -59,7 +59,7 @@ public class Jobs {
     ConversionJob job = ConversionJob.pending(UUID.randomUUID(), spec, now);
     Optional<String> tooLong = TagLimit.tooLong(spec.sourceTag(), spec.tagSuffix());
     if (tooLong.isPresent()) {
-      job.failUpfront(FailureCode.TAG_TOO_LONG, tooLong.get(), now);
+      job.fail(FailureCode.TAG_TOO_LONG, tooLong.get(), now);
       jobs.save(job);
       transitions.save(
           new JobTransition(
@@ -78,7 +78,7 @@ public class Jobs {
     transitions.save(
         new JobTransition(
             job.getId(), null, JobStatus.PENDING, 0, null, null, spec.trigger().name(), now));
-    ConversionRequest request = job.request(spec.pushedAt());
+    ConversionRequest request = job.request(1, spec.pushedAt());
     outbox.append(
         job.getId(), Topics.CONVERSION_REQUESTS, request.key(), JsonCodec.encode(request));
     return job;
@@ -141,6 +141,49 @@ public class Jobs {
             FROM queued""")
         .param("ids", List.copyOf(jobIds))
         .update();
+  }
+
+  /**
+   * Locks up to {@code limit} jobs in QUEUED, RUNNING or RETRYING without any update since {@code
+   * cutoff} and not waiting behind a backlog, oldest first, for the caller's transaction. Jobs
+   * another transaction holds (a status update, another instance's watchdog) are skipped, not
+   * waited for.
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public List<ConversionJob> lockStalled(Instant cutoff, int limit) {
+    return jobs.lockStalled(cutoff, limit);
+  }
+
+  /**
+   * Requests a stalled job again: RETRYING with the reason, and the next attempt's request in the
+   * outbox, in the caller's transaction (invariant 2).
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void requeue(ConversionJob job, String why, Instant now) {
+    JobStatus before = job.getStatus();
+    ConversionRequest request = job.requeue(why, now);
+    transitions.save(
+        new JobTransition(
+            job.getId(),
+            before,
+            job.getStatus(),
+            job.getAttempts(),
+            null,
+            job.getFailureCode(),
+            why,
+            now));
+    outbox.append(
+        job.getId(), Topics.CONVERSION_REQUESTS, request.key(), JsonCodec.encode(request));
+  }
+
+  /** Ends a job FAILED on rule-service's own account, recording the transition. */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public void fail(ConversionJob job, FailureCode code, String why, Instant now) {
+    JobStatus before = job.getStatus();
+    job.fail(code, why, now);
+    transitions.save(
+        new JobTransition(
+            job.getId(), before, JobStatus.FAILED, job.getAttempts(), null, code, why, now));
   }
 
   /**
