@@ -84,7 +84,8 @@ public final class LayerBench {
         layers.add(debianLayer(Path.of(source), work));
       }
       System.out.printf(
-          "cpus=%d  java=%s  max heap=%d MiB  warm-up rounds=%d  rounds=%d (best of)%n",
+          "cpus=%d  java=%s  max heap=%d MiB  warm-up rounds=%d  rounds=%d"
+              + " (MB/s: best round; vs ref: median of per-round ratios)%n",
           Runtime.getRuntime().availableProcessors(),
           System.getProperty("java.version"),
           Runtime.getRuntime().maxMemory() / MIB,
@@ -268,9 +269,11 @@ public final class LayerBench {
   }
 
   /**
-   * The reference with zstd per file chunk instead of per 1 MiB of stream: a Nydus blob compresses
-   * every file's chunks on their own, so this is the least work any Nydus converter does. Its
-   * distance from the reference is the format's price on small files, not the converter's.
+   * The reference with zstd per file chunk instead of per 1 MiB of stream: in nydus's default blob
+   * layout every chunk is compressed on its own and no chunk spans two files, so this is the least
+   * work a converter writing that layout does. Its distance from the reference is that layout's
+   * price on small files (nydus's optional batch mode, which packs small chunks into one frame, is
+   * not implemented here).
    */
   private static long floor(Path layer) throws Exception {
     try (TarArchiveInputStream tar = new TarArchiveInputStream(gunzip(layer));
