@@ -2,6 +2,8 @@ package dev.autoconvert.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoconvert.contracts.ConversionOptions;
+import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.contracts.JsonCodec;
 import dev.autoconvert.contracts.PushEvent;
 import dev.autoconvert.contracts.Topics;
@@ -12,9 +14,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -145,6 +149,45 @@ public abstract class IntegrationTestSupport {
 
   protected static Connection db() throws SQLException {
     return DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD);
+  }
+
+  /**
+   * Writes a job row directly, with the times a test needs: no transition, no outbox row (so the
+   * relay never marks it QUEUED), worker {@code worker-1}, sequence 7, default options.
+   */
+  protected static UUID insertJob(
+      String repository,
+      JobStatus status,
+      int attempts,
+      int requeues,
+      Instant createdAt,
+      Instant updatedAt)
+      throws SQLException {
+    UUID id = UUID.randomUUID();
+    try (Connection c = db();
+        var sql =
+            c.prepareStatement(
+                """
+                INSERT INTO conversion_jobs (id, trigger, sequence, status, registry,
+                  source_repository, source_tag, source_digest, target_repository, target_tag,
+                  options, attempts, requeues, worker_id, created_at, updated_at)
+                VALUES (?, 'MANUAL', 7, ?, ?, ?, 'v1', ?, ?, 'v1-nydus', ?, ?, ?, 'worker-1', ?, ?)
+                """)) {
+      sql.setObject(1, id);
+      sql.setString(2, status.name());
+      sql.setString(3, REGISTRY);
+      sql.setString(4, repository);
+      sql.setString(5, digest(id.toString()));
+      sql.setString(6, repository);
+      sql.setString(
+          7, new String(JsonCodec.encode(ConversionOptions.defaults()), StandardCharsets.UTF_8));
+      sql.setInt(8, attempts);
+      sql.setInt(9, requeues);
+      sql.setTimestamp(10, Timestamp.from(createdAt));
+      sql.setTimestamp(11, Timestamp.from(updatedAt));
+      sql.executeUpdate();
+    }
+    return id;
   }
 
   protected static long queryLong(String sql, Object... params) throws SQLException {

@@ -99,6 +99,13 @@ public class ConversionJob {
     return job;
   }
 
+  /** Records that the request reached the conversion queue (PENDING to QUEUED). */
+  void queued(Instant at) {
+    status = JobStatus.QUEUED;
+    queuedAt = at;
+    updatedAt = Instant.now();
+  }
+
   /** Ends the job FAILED on rule-service's own account (TAG_TOO_LONG upfront, STALLED later). */
   void fail(FailureCode code, String why, Instant now) {
     this.status = JobStatus.FAILED;

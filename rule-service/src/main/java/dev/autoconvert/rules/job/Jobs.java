@@ -188,7 +188,9 @@ public class Jobs {
 
   /**
    * Applies a worker's status update if it moves the job forward; records the transition and the
-   * target digest as our own output. Updates for unknown jobs are ignored.
+   * target digest as our own output. Updates for unknown jobs are ignored. A worker can report
+   * before the relay has recorded Kafka's acknowledgement of the request: the report proves the
+   * request was queued, so the job passes through QUEUED rather than skip it.
    */
   @Transactional
   public Optional<Progression.Effect> applyStatus(ConversionStatus update) {
@@ -202,6 +204,23 @@ public class Jobs {
           job.getRegistry(), update.targetDigest(), job.getTargetRepository(), job.getId());
     }
     JobStatus before = job.getStatus();
+    Instant at = update.at() == null ? Instant.now() : update.at();
+    if (before == JobStatus.PENDING
+        && Progression.decide(before, job.getAttempts(), update.status(), update.attempt())
+            == Progression.Effect.MOVE) {
+      job.queued(at);
+      transitions.save(
+          new JobTransition(
+              job.getId(),
+              before,
+              JobStatus.QUEUED,
+              0,
+              null,
+              null,
+              "delivered to a worker before the relay recorded the acknowledgement",
+              at));
+      before = JobStatus.QUEUED;
+    }
     Progression.Effect effect = job.apply(update);
     if (effect == Progression.Effect.MOVE) {
       transitions.save(

@@ -3,7 +3,6 @@ package dev.autoconvert.rules.watchdog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.autoconvert.contracts.ConversionOptions;
 import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.FailureCode;
@@ -15,7 +14,6 @@ import dev.autoconvert.rules.job.Jobs;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,33 +48,13 @@ class WatchdogIntegrationTests extends IntegrationTestSupport {
   private static UUID insertJob(
       JobStatus status, int attempts, int requeues, Duration silentFor, Duration age)
       throws Exception {
-    UUID id = UUID.randomUUID();
-    Instant updated = Instant.now().minus(silentFor);
-    try (Connection c = db();
-        var sql =
-            c.prepareStatement(
-                """
-                INSERT INTO conversion_jobs (id, trigger, sequence, status, registry,
-                  source_repository, source_tag, source_digest, target_repository, target_tag,
-                  options, attempts, requeues, worker_id, created_at, updated_at)
-                VALUES (?, 'MANUAL', 7, ?, ?, ?, 'v1', ?, ?, 'v1-nydus', ?, ?, ?, 'worker-1', ?, ?)
-                """)) {
-      String repository = "watchdog-" + RUN + "/app";
-      sql.setObject(1, id);
-      sql.setString(2, status.name());
-      sql.setString(3, REGISTRY);
-      sql.setString(4, repository);
-      sql.setString(5, digest(id.toString()));
-      sql.setString(6, repository);
-      sql.setString(
-          7, new String(JsonCodec.encode(ConversionOptions.defaults()), StandardCharsets.UTF_8));
-      sql.setInt(8, attempts);
-      sql.setInt(9, requeues);
-      sql.setTimestamp(10, Timestamp.from(Instant.now().minus(age)));
-      sql.setTimestamp(11, Timestamp.from(updated));
-      sql.executeUpdate();
-    }
-    return id;
+    return insertJob(
+        "watchdog-" + RUN + "/app",
+        status,
+        attempts,
+        requeues,
+        Instant.now().minus(age),
+        Instant.now().minus(silentFor));
   }
 
   private static String status(UUID job) throws Exception {
