@@ -21,7 +21,9 @@ import dev.autoconvert.format.image.SourceIndex;
 import dev.autoconvert.format.image.SourceKind;
 import dev.autoconvert.format.read.Bootstrap;
 import dev.autoconvert.format.read.BootstrapReader;
+import dev.autoconvert.format.read.CachedContent;
 import dev.autoconvert.format.tree.BlobInfo;
+import dev.autoconvert.format.tree.Chunk;
 import dev.autoconvert.format.tree.Entry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +31,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +62,40 @@ final class CheckCommand {
   private static final long FSCK_TIMEOUT_MINUTES = 30;
 
   private CheckCommand() {}
+
+  /**
+   * Reads every chunk the merged bootstrap references from its blob cache and checks it against the
+   * bootstrap's digest and CRC-32C: what nydusd relies on when it reads through the bootstrap
+   * (fsck.erofs only reads the data).
+   */
+  private static boolean verifyChunks(
+      Bootstrap bootstrap, List<Path> caches, List<String> problems, PrintStream out)
+      throws IOException {
+    Set<Long> seen = new HashSet<>();
+    boolean crcs = false;
+    try (CachedContent content = new CachedContent(caches)) {
+      for (Entry e : bootstrap.entries()) {
+        for (Chunk c : e.chunks()) {
+          if (seen.add((long) c.blobIndex() << 32 | c.index())) {
+            try {
+              content.verify(c, bootstrap.blobs().get(c.blobIndex()).digester(), e.path());
+            } catch (FormatException bad) {
+              problems.add(bad.getMessage());
+              return false;
+            }
+            crcs |= c.hasCrc32();
+          }
+        }
+      }
+    }
+    out.println(
+        "chunks ok: "
+            + seen.size()
+            + " chunk(s) of the bootstrap match their digests"
+            + (crcs ? " and CRC-32C" : "")
+            + " in the blob caches");
+    return true;
+  }
 
   static int run(List<String> args, PrintStream out) throws IOException {
     Arguments a = Arguments.parse(args, VALUED, FLAGS);
@@ -122,6 +159,7 @@ final class CheckCommand {
     Bootstrap bootstrap = BootstrapReader.read(files.bootstrap(), target.text() + " image.boot");
     Map<String, byte[]> unchecked = new LinkedHashMap<>(files.blobMetas());
     List<String> command = new ArrayList<>(List.of("fsck.erofs"));
+    List<Path> caches = new ArrayList<>();
     for (BlobInfo blob : bootstrap.blobs()) {
       Descriptor layer = layer(dstLayers, blob.blobId());
       if (layer == null) {
@@ -145,6 +183,7 @@ final class CheckCommand {
       Path cache = work.resolve(blob.blobId() + ".cache");
       BlobCache.rebuild(blobFile, cache);
       Files.delete(blobFile);
+      caches.add(cache);
       command.add("--device=" + cache);
     }
     // the snapshotter also ships files for layers whose chunks the merge no longer references
@@ -178,6 +217,9 @@ final class CheckCommand {
       return problems;
     }
     out.println("fsck.erofs ok: " + bootstrap.blobs().size() + " blob device(s), extracted");
+    if (!verifyChunks(bootstrap, caches, problems, out)) {
+      return problems;
+    }
 
     TreeMap<String, FileNode> actual = DirectoryTree.read(extracted);
     // what fsck.erofs 1.5 cannot extract (xattrs, set-id bits, hardlinks) comes from the bootstrap

@@ -7,6 +7,8 @@ import dev.autoconvert.cli.store.StoredManifest;
 import dev.autoconvert.format.FormatException;
 import dev.autoconvert.format.blob.BlobMetaFile;
 import dev.autoconvert.format.image.BootstrapLayer;
+import dev.autoconvert.format.layout.ChunkInfo;
+import dev.autoconvert.format.read.BootstrapReader;
 import dev.autoconvert.testsupport.registry.Executables;
 import dev.autoconvert.testsupport.registry.OciLayout;
 import dev.autoconvert.testsupport.registry.TarBuilder;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -177,10 +180,36 @@ class ConverterCliTests {
     assertThat(check.out).contains("note: bootstrap layer has no image/<blob>.blob.meta files");
   }
 
-  /**
-   * Tags as {@code newTag} a copy of image {@code tag} whose blob.meta files {@code edit} chose.
-   */
-  /** Converts the source into {@code nydus:t} (the blob.meta tests check against it). */
+  @Test
+  void bootstrapChunkWithAWrongCrcFailsCheck() throws IOException {
+    Path nydus = convertedToTagT();
+    rewriteBootstrapLayer(
+        nydus,
+        "t",
+        "bad-crc",
+        bootstrap -> {
+          byte[] copy = bootstrap.clone();
+          try {
+            long table = BootstrapReader.read(copy).extSuperblock().chunkTableOffset();
+            copy[(int) table + ChunkInfo.OFF_CRC32] ^= 1; // the first chunk's CRC-32C
+          } catch (FormatException e) {
+            throw new AssertionError(e);
+          }
+          return copy;
+        },
+        metas -> metas);
+
+    Result check =
+        run("check", "--source", "oci:" + source + ":v1", "--target", "oci:" + nydus + ":bad-crc");
+
+    assertThat(check.code).as(check.text()).isEqualTo(ConverterCli.CHECK_FAILED);
+    assertThat(check.out).contains("fsck.erofs ok").contains("data with CRC-32C");
+    Result good =
+        run("check", "--source", "oci:" + source + ":v1", "--target", "oci:" + nydus + ":t");
+    assertThat(good.out).contains("match their digests and CRC-32C");
+  }
+
+  /** Converts the source into {@code nydus:t} (the tampering tests check copies of it). */
   private Path convertedToTagT() {
     Executables.assumeOnPath("fsck.erofs");
     Path nydus = dir.resolve("nydus");
@@ -193,6 +222,20 @@ class ConverterCliTests {
 
   private static void rewriteBootstrapLayer(
       Path layout, String tag, String newTag, BlobMetaEdit edit) throws IOException {
+    rewriteBootstrapLayer(layout, tag, newTag, bootstrap -> bootstrap, edit);
+  }
+
+  /**
+   * Tags as {@code newTag} a copy of image {@code tag} whose bootstrap and blob.meta files the
+   * edits chose.
+   */
+  private static void rewriteBootstrapLayer(
+      Path layout,
+      String tag,
+      String newTag,
+      UnaryOperator<byte[]> bootstrapEdit,
+      BlobMetaEdit edit)
+      throws IOException {
     OciLayoutStore store = new OciLayoutStore(layout);
     StoredManifest manifest = store.manifest(tag);
     ObjectNode json = (ObjectNode) JSON.readTree(manifest.bytes());
@@ -213,7 +256,7 @@ class ConverterCliTests {
       }
     }
     assertThat(metas).isNotEmpty();
-    BootstrapLayer rewritten = BootstrapLayer.of(bootstrap, edit.apply(metas));
+    BootstrapLayer rewritten = BootstrapLayer.of(bootstrapEdit.apply(bootstrap), edit.apply(metas));
     store.pushBlob(
         rewritten.digest(),
         rewritten.size(),

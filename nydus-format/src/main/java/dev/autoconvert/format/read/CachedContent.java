@@ -58,52 +58,65 @@ public final class CachedContent implements AutoCloseable {
     }
     long written = 0;
     for (Chunk c : entry.chunks()) {
-      if (c.blobIndex() >= caches.size()) {
-        throw new IllegalArgumentException(
-            entry.path()
-                + ": chunk in blob "
-                + c.blobIndex()
-                + ", only "
-                + caches.size()
-                + " caches");
-      }
-      ByteBuffer chunk = ByteBuffer.allocate(c.uncompressedSize());
-      FileChannel cache = caches.get(c.blobIndex());
-      while (chunk.hasRemaining()) {
-        int n = cache.read(chunk, c.uncompressedOffset() + chunk.position());
-        if (n < 0) {
-          throw FormatException.at(
-              paths.get(c.blobIndex()).toString(),
-              c.uncompressedOffset() + chunk.position(),
-              "chunk data of " + entry.path(),
-              c.uncompressedSize() + " bytes",
-              "end of file");
-        }
-      }
-      if (verifyWith != null
-          && !Arrays.equals(
-              c.digest(), ChunkDigests.digest(verifyWith, chunk.array(), 0, chunk.capacity()))) {
-        throw FormatException.at(
-            paths.get(c.blobIndex()).toString(),
-            c.uncompressedOffset(),
-            "chunk " + c.index() + " of " + entry.path(),
-            verifyWith.cliName() + " " + HexFormat.of().formatHex(c.digest()),
-            "data with another digest");
-      }
-      if (verifyWith != null && c.hasCrc32() && crc32c(chunk.array()) != c.crc32()) {
-        throw FormatException.at(
-            paths.get(c.blobIndex()).toString(),
-            c.uncompressedOffset(),
-            "chunk " + c.index() + " of " + entry.path(),
-            "CRC-32C %08x".formatted(c.crc32()),
-            "data with CRC-32C %08x".formatted(crc32c(chunk.array())));
-      }
-      out.write(chunk.array());
-      written += c.uncompressedSize();
+      byte[] chunk = chunk(c, entry.path());
+      out.write(chunk);
+      written += chunk.length;
     }
     if (written != entry.size()) {
       throw new FormatException(
           entry.path() + ": chunks hold " + written + " bytes, the inode says " + entry.size());
+    }
+  }
+
+  /**
+   * Reads one chunk and checks it against its digest and CRC-32C, whatever this reader verifies
+   * otherwise; {@code owner} (a file using the chunk) names it in errors.
+   */
+  public void verify(Chunk c, Digester digester, String owner) throws IOException {
+    check(c, chunk(c, owner), digester, owner);
+  }
+
+  /** The chunk's bytes from its blob cache, checked when this reader verifies. */
+  private byte[] chunk(Chunk c, String owner) throws IOException {
+    if (c.blobIndex() >= caches.size()) {
+      throw new IllegalArgumentException(
+          owner + ": chunk in blob " + c.blobIndex() + ", only " + caches.size() + " caches");
+    }
+    ByteBuffer chunk = ByteBuffer.allocate(c.uncompressedSize());
+    FileChannel cache = caches.get(c.blobIndex());
+    while (chunk.hasRemaining()) {
+      int n = cache.read(chunk, c.uncompressedOffset() + chunk.position());
+      if (n < 0) {
+        throw FormatException.at(
+            paths.get(c.blobIndex()).toString(),
+            c.uncompressedOffset() + chunk.position(),
+            "chunk data of " + owner,
+            c.uncompressedSize() + " bytes",
+            "end of file");
+      }
+    }
+    if (verifyWith != null) {
+      check(c, chunk.array(), verifyWith, owner);
+    }
+    return chunk.array();
+  }
+
+  private void check(Chunk c, byte[] data, Digester digester, String owner) throws FormatException {
+    if (!Arrays.equals(c.digest(), ChunkDigests.digest(digester, data, 0, data.length))) {
+      throw FormatException.at(
+          paths.get(c.blobIndex()).toString(),
+          c.uncompressedOffset(),
+          "chunk " + c.index() + " of " + owner,
+          digester.cliName() + " " + HexFormat.of().formatHex(c.digest()),
+          "data with another digest");
+    }
+    if (c.hasCrc32() && crc32c(data) != c.crc32()) {
+      throw FormatException.at(
+          paths.get(c.blobIndex()).toString(),
+          c.uncompressedOffset(),
+          "chunk " + c.index() + " of " + owner,
+          "CRC-32C %08x".formatted(c.crc32()),
+          "data with CRC-32C %08x".formatted(crc32c(data)));
     }
   }
 
