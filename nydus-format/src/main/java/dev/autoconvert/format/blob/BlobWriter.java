@@ -33,8 +33,8 @@ import java.util.zip.CRC32C;
  * <p>With more than one thread, chunks are digested and compressed by a pool while this thread
  * keeps reading; results are written strictly in submission order, so the blob is the same bytes
  * whatever the thread count. Chunks travel in batches of at most one chunk size, packed into
- * recycled buffers (small files would otherwise cost an allocation each); a bounded number are in
- * flight.
+ * recycled buffers (small files would otherwise cost an allocation each), and at most {@code 2 x
+ * threads} batches are in flight.
  */
 public final class BlobWriter implements AutoCloseable {
   /** Blob id the embedded per-layer bootstrap uses, since the real one hashes that bootstrap. */
@@ -45,13 +45,6 @@ public final class BlobWriter implements AutoCloseable {
 
   private static final int ALIGN = 4096;
   private static final int MAX_PIECES_PER_BATCH = 256;
-
-  /**
-   * Batches in flight: two per thread at least, up to four per thread while that stays within 16
-   * MiB of chunks; the deeper queue rides out a pool thread descheduled on a busy machine
-   * (measured: 1-3% faster on two cores with 1 MiB chunks).
-   */
-  private static final long IN_FLIGHT_BYTES = 16 << 20;
 
   /**
    * Compress bounds are not additive: small chunks each add a little (zstd: up to 64 bytes), so a
@@ -65,7 +58,6 @@ public final class BlobWriter implements AutoCloseable {
   private final Digester digester;
   private final int threads;
   private final ExecutorService pool;
-  private final int maxInFlight;
   private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
   private final ArrayDeque<Batch> spare = new ArrayDeque<>();
   private final List<Chunk> chunks = new ArrayList<>();
@@ -94,8 +86,6 @@ public final class BlobWriter implements AutoCloseable {
     this.digester = digester;
     this.threads = threads;
     this.filling = new Batch();
-    this.maxInFlight =
-        (int) Math.max(2L * threads, Math.min(4L * threads, IN_FLIGHT_BYTES / chunkSize));
     AtomicInteger n = new AtomicInteger();
     this.pool =
         threads == 1
@@ -154,7 +144,7 @@ public final class BlobWriter implements AutoCloseable {
     if (pool == null || filling.pieces.isEmpty()) {
       return;
     }
-    while (inFlight.size() >= maxInFlight) {
+    while (inFlight.size() >= 2 * threads) {
       drain(inFlight.removeFirst());
     }
     Batch batch = filling;
