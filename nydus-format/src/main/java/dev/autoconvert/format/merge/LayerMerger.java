@@ -209,22 +209,7 @@ public final class LayerMerger {
         continue;
       }
       int index = newIndex[p.layer];
-      entries.add(
-          new Entry(
-              e.path(),
-              e.type(),
-              e.mode(),
-              e.uid(),
-              e.gid(),
-              e.mtime(),
-              e.mtimeNanos(),
-              e.size(),
-              e.linkTarget(),
-              e.hardlinkTo(),
-              e.rdevMajor(),
-              e.rdevMinor(),
-              e.xattrs(),
-              e.chunks().stream().map(c -> c.withBlobIndex(index)).toList()));
+      entries.add(e.withChunks(e.chunks().stream().map(c -> c.withBlobIndex(index)).toList()));
     }
     return new MergedTree(entries, blobs);
   }

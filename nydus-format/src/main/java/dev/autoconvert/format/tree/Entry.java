@@ -48,6 +48,25 @@ public record Entry(
     chunks = List.copyOf(chunks);
   }
 
+  /** This entry with other chunks (moved to another blob, say). */
+  public Entry withChunks(List<Chunk> newChunks) {
+    return new Entry(
+        path,
+        type,
+        mode,
+        uid,
+        gid,
+        mtime,
+        mtimeNanos,
+        size,
+        linkTarget,
+        hardlinkTo,
+        rdevMajor,
+        rdevMinor,
+        xattrs,
+        newChunks);
+  }
+
   /**
    * A directory no layer lists but a path needs (a missing parent, the root of an empty image):
    * 0755, owned by root, mtime 0, as nydus-image synthesises it.

@@ -333,22 +333,7 @@ class BootstrapRoundTripTests {
             c.crc32() ^ 1);
     List<Chunk> chunks = new ArrayList<>(file.chunks());
     chunks.set(0, wrongCrc);
-    Entry tampered =
-        new Entry(
-            file.path(),
-            file.type(),
-            file.mode(),
-            file.uid(),
-            file.gid(),
-            file.mtime(),
-            file.mtimeNanos(),
-            file.size(),
-            file.linkTarget(),
-            file.hardlinkTo(),
-            file.rdevMajor(),
-            file.rdevMinor(),
-            file.xattrs(),
-            chunks);
+    Entry tampered = file.withChunks(chunks);
 
     try (CachedContent content = new CachedContent(CORPUS.writeCaches(tmp), Digester.SHA256)) {
       assertThat(content.read(file)).isEqualTo(CORPUS.content(file));

@@ -69,22 +69,7 @@ class BootstrapWriterValidationTests {
     SyntheticImage img = new SyntheticImage(4096, 1).add(file("/f").content(new byte[5000]));
     Entry e = img.entries().get(0);
     List<Entry> cut = new ArrayList<>();
-    cut.add(
-        new Entry(
-            e.path(),
-            e.type(),
-            e.mode(),
-            e.uid(),
-            e.gid(),
-            e.mtime(),
-            0,
-            e.size(),
-            null,
-            null,
-            0,
-            0,
-            e.xattrs(),
-            e.chunks().subList(0, 1)));
+    cut.add(e.withChunks(e.chunks().subList(0, 1)));
     assertThatThrownBy(() -> BootstrapWriter.write(cut, img.blobs(), OPTIONS))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContainingAll("/f", "need 2 chunks", "has 1");

@@ -90,20 +90,7 @@ class KernelMountIntegrationTests {
         img.entries().stream()
             .map(
                 e ->
-                    new Entry(
-                        e.path(),
-                        e.type(),
-                        e.mode(),
-                        e.uid(),
-                        e.gid(),
-                        e.mtime(),
-                        0,
-                        e.size(),
-                        null,
-                        null,
-                        0,
-                        0,
-                        e.xattrs(),
+                    e.withChunks(
                         e.chunks().stream()
                             .map(
                                 c ->
