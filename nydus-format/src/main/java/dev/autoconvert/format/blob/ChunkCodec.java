@@ -32,24 +32,7 @@ final class ChunkCodec {
             return ctx;
           });
 
-  /** Largest kept scratch buffer: a 16 MiB chunk's compress bound. */
-  private static final int MAX_SCRATCH = (int) Zstd.compressBound(16 << 20);
-
-  /** Per-thread output buffer, so compressing a chunk allocates only its result. */
-  private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1][]);
-
   private ChunkCodec() {}
-
-  private static byte[] scratch(int size) {
-    if (size > MAX_SCRATCH) {
-      return new byte[size]; // e.g. a large bootstrap: not worth keeping per thread
-    }
-    byte[][] holder = SCRATCH.get();
-    if (holder[0] == null || holder[0].length < size) {
-      holder[0] = new byte[size];
-    }
-    return holder[0];
-  }
 
   /** Room {@link #compress(Compressor, byte[], int, int, byte[], int)} needs for {@code len}. */
   static int bound(Compressor compressor, int len) {
@@ -60,9 +43,12 @@ final class ChunkCodec {
     };
   }
 
-  /** The compressed form, or null when it would not be strictly smaller (store raw then). */
+  /**
+   * The compressed form, or null when it would not be strictly smaller (store raw then). For the
+   * blob's few one-off segments (CI array, bootstrap); chunks go through the batch buffers.
+   */
   static byte[] compress(Compressor compressor, byte[] data, int off, int len) {
-    byte[] dst = scratch(bound(compressor, len));
+    byte[] dst = new byte[bound(compressor, len)];
     int n = compress(compressor, data, off, len, dst, 0);
     return n < 0 ? null : Arrays.copyOf(dst, n);
   }
