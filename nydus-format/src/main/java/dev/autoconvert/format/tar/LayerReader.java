@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -39,11 +40,10 @@ public final class LayerReader implements Closeable {
   private final UncompressedStream tar;
   private final InputStream in;
   private final byte[] header = new byte[BLOCK];
-  private final Map<String, TarItem.Kind> kinds = new HashMap<>();
-  private final Map<String, String> firstNames = new HashMap<>();
+  private final Map<String, Seen> seen = new HashMap<>();
   private long offset;
   private long entries;
-  private volatile String current = "(start of archive)";
+  private volatile String current; // name of the last entry returned; null before the first
   private long dataRemaining;
   private int padding;
   private boolean ended;
@@ -161,7 +161,7 @@ public final class LayerReader implements Closeable {
     if (ended) {
       return null;
     }
-    Map<String, byte[]> pax = new HashMap<>();
+    Map<String, byte[]> pax = Map.of();
     String longName = null;
     String longLink = null;
     while (true) {
@@ -177,7 +177,7 @@ public final class LayerReader implements Closeable {
                 + ": archive ends inside the tar header at offset "
                 + headerOffset
                 + " after entry "
-                + current
+                + currentEntry()
                 + " ("
                 + n
                 + " of 512 bytes)");
@@ -190,7 +190,7 @@ public final class LayerReader implements Closeable {
                 + " (entry '"
                 + rawName(header)
                 + "' after "
-                + current
+                + currentEntry()
                 + ")");
       }
       if (++entries > limits.maxEntries()) {
@@ -205,15 +205,20 @@ public final class LayerReader implements Closeable {
             ex);
       }
       byte type = header[OFF_TYPEFLAG];
+      if (type != 'x' && type != 'g' && type != 'L' && type != 'K') {
+        return item(e, type, headerOffset, pax, longName, longLink);
+      }
       String where = layer + ": entry '" + e.getName() + "' at offset " + headerOffset;
       switch (type) {
-        case 'x' -> pax.putAll(PaxRecords.parse(readExtension(e, where), (int) e.getSize(), where));
+        case 'x' -> {
+          if (pax.isEmpty()) {
+            pax = new HashMap<>();
+          }
+          pax.putAll(PaxRecords.parse(readExtension(e, where), (int) e.getSize(), where));
+        }
         case 'g' -> readExtension(e, where); // global PAX defaults: ignored, as the brief allows
         case 'L' -> longName = readLongName(e, where);
-        case 'K' -> longLink = readLongName(e, where);
-        default -> {
-          return item(e, type, headerOffset, pax, longName, longLink);
-        }
+        default -> longLink = readLongName(e, where);
       }
     }
   }
@@ -249,7 +254,7 @@ public final class LayerReader implements Closeable {
                   where + ": unsupported tar entry type '" + (char) type + "'" + typeHint(type));
         };
     String path = TarPaths.normalize(name, limits, where);
-    current = "'" + name + "'";
+    current = name;
     long size = pax.containsKey("size") ? number(pax.get("size"), "size", where) : e.getSize();
     long uid = pax.containsKey("uid") ? number(pax.get("uid"), "uid", where) : e.getLongUserId();
     long gid = pax.containsKey("gid") ? number(pax.get("gid"), "gid", where) : e.getLongGroupId();
@@ -264,7 +269,8 @@ public final class LayerReader implements Closeable {
         mtimeNanos = (int) number(frac, "mtime", where);
       }
     }
-    SortedMap<String, byte[]> xattrs = new TreeMap<>();
+    SortedMap<String, byte[]> xattrs =
+        pax.isEmpty() ? Collections.emptySortedMap() : new TreeMap<>();
     for (Map.Entry<String, byte[]> record : pax.entrySet()) {
       String key = record.getKey();
       if (key.startsWith("SCHILY.xattr.")) {
@@ -286,14 +292,10 @@ public final class LayerReader implements Closeable {
     }
     String target = null;
     switch (kind) {
-      case REGULAR -> {
-        kinds.put(path, kind);
-        firstNames.put(path, path);
-      }
+      case REGULAR -> seen.put(path, new Seen(kind, path));
       case HARDLINK -> {
         target = hardlinkTarget(path, link, where);
-        kinds.put(path, kind);
-        firstNames.put(path, target);
+        seen.put(path, new Seen(kind, target));
       }
       case SYMLINK -> {
         if (link.isEmpty()) {
@@ -304,13 +306,9 @@ public final class LayerReader implements Closeable {
               where + ": symlink target longer than " + limits.maxPathLength() + " bytes");
         }
         target = link;
-        kinds.put(path, kind);
-        firstNames.remove(path);
+        seen.put(path, new Seen(kind, null));
       }
-      default -> {
-        kinds.put(path, kind);
-        firstNames.remove(path);
-      }
+      default -> seen.put(path, new Seen(kind, null));
     }
     InputStream data =
         kind == TarItem.Kind.REGULAR ? new EntryData(where) : InputStream.nullInputStream();
@@ -343,21 +341,30 @@ public final class LayerReader implements Closeable {
       throw new TarException(where + ": hardlink without a target");
     }
     String target = TarPaths.normalize(link, limits, where + " (hardlink target)");
-    TarItem.Kind targetKind = kinds.get(target);
-    if (targetKind == null || target.equals(path)) {
+    Seen earlier = seen.get(target);
+    if (earlier == null || target.equals(path)) {
       throw new TarException(
           where + ": hardlink to '" + link + "', which is not an earlier entry of the layer");
     }
-    if (targetKind != TarItem.Kind.REGULAR && targetKind != TarItem.Kind.HARDLINK) {
+    if (earlier.firstName() == null) {
       throw new TarException(
           where
               + ": hardlink to '"
               + link
               + "', which is a "
-              + targetKind.name().toLowerCase()
+              + earlier.kind().name().toLowerCase()
               + ", not a regular file");
     }
-    return firstNames.get(target);
+    return earlier.firstName();
+  }
+
+  /** An earlier entry's kind and, for a regular file or hardlink, its file's first name. */
+  private record Seen(TarItem.Kind kind, String firstName) {}
+
+  /** The last entry returned, for messages. */
+  private String currentEntry() {
+    String name = current;
+    return name == null ? "(start of archive)" : "'" + name + "'";
   }
 
   private static String typeHint(byte type) {
@@ -460,7 +467,7 @@ public final class LayerReader implements Closeable {
         throw new TarException(
             layer
                 + ": archive ends inside the data of entry "
-                + current
+                + currentEntry()
                 + " ("
                 + (want - skipped)
                 + " bytes missing)");
@@ -637,7 +644,8 @@ public final class LayerReader implements Closeable {
 
     private TarException named(DataError e) {
       return new TarException(
-          layer + ": " + e.getMessage() + " (in or after entry " + current + ")", e.getCause());
+          layer + ": " + e.getMessage() + " (in or after entry " + currentEntry() + ")",
+          e.getCause());
     }
   }
 

@@ -44,7 +44,10 @@ public record Entry(
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("entry path must be absolute: " + path);
     }
-    xattrs = Collections.unmodifiableSortedMap(new TreeMap<>(xattrs));
+    xattrs =
+        xattrs.isEmpty()
+            ? Collections.emptySortedMap()
+            : Collections.unmodifiableSortedMap(new TreeMap<>(xattrs));
     chunks = List.copyOf(chunks);
   }
 
