@@ -62,7 +62,7 @@ public final class LayerReader implements Closeable {
     this.tar = new UncompressedStream(decompressed, codec);
     this.in =
         new EntryNaming(
-            new BufferedInputStream(readAhead ? new ReadAheadStream(tar, layer) : tar, 1 << 16));
+            readAhead ? new ReadAheadStream(tar, layer) : new BufferedInputStream(tar, 1 << 16));
   }
 
   /**

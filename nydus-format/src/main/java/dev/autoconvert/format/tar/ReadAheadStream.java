@@ -10,7 +10,8 @@ import java.util.concurrent.BlockingQueue;
  * Reads its source on a thread of its own and hands over 1 MiB blocks through a queue of four, so
  * decompressing the layer overlaps with parsing and chunking it. Failures of the source are
  * rethrown to the reader unchanged. Blocks the reader is done with go back to the pump, so memory
- * stays at a few blocks and no 1 MiB array (a humongous object for G1) is allocated per MiB.
+ * stays at a few blocks and no 1 MiB array (a humongous object for G1) is allocated per MiB. The
+ * blocks are this stream's buffer: nothing needs to buffer it again.
  */
 final class ReadAheadStream extends BlockReadStream {
   private static final int BLOCK = 1 << 20;
@@ -62,9 +63,32 @@ final class ReadAheadStream extends BlockReadStream {
     if (len == 0) {
       return 0;
     }
+    if (!fill()) {
+      return -1;
+    }
+    int n = Math.min(len, current.length() - pos);
+    System.arraycopy(current.data(), pos, b, off, n);
+    pos += n;
+    return n;
+  }
+
+  /** Skips without copying: tar padding and the data of entries nobody reads. */
+  @Override
+  public long skip(long n) throws IOException {
+    long skipped = 0;
+    while (skipped < n && fill()) {
+      int k = (int) Math.min(n - skipped, current.length() - pos);
+      pos += k;
+      skipped += k;
+    }
+    return skipped;
+  }
+
+  /** Makes the current block have unread bytes; false at the end of the source. */
+  private boolean fill() throws IOException {
     while (pos == current.length()) {
       if (ended) {
-        return -1;
+        return false;
       }
       Object next;
       try {
@@ -88,13 +112,10 @@ final class ReadAheadStream extends BlockReadStream {
       pos = 0;
       if (current == END) {
         ended = true;
-        return -1;
+        return false;
       }
     }
-    int n = Math.min(len, current.length() - pos);
-    System.arraycopy(current.data(), pos, b, off, n);
-    pos += n;
-    return n;
+    return true;
   }
 
   /** {@code length} bytes of {@code data} hold layer data. */

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,24 @@ class ReadAheadStreamTests {
       assertThat(in.read(buf, 0, 10)).isEqualTo(-1);
     }
     assertThat(out.toByteArray()).isEqualTo(data);
+  }
+
+  @Test
+  void skipsAcrossBlocksAndStopsAtTheEnd() throws IOException {
+    byte[] data = random(5 * (1 << 20) + 7);
+    try (ReadAheadStream in = new ReadAheadStream(new ByteArrayInputStream(data), "test")) {
+      assertThat(in.skip(100)).isEqualTo(100);
+      assertThat(in.read()).isEqualTo(data[100] & 0xff);
+      // from inside the first block to inside the fourth
+      assertThat(in.skip(3 * (1 << 20))).isEqualTo(3 * (1 << 20));
+      int at = 101 + 3 * (1 << 20);
+      byte[] next = new byte[16];
+      assertThat(in.readNBytes(next, 0, 16)).isEqualTo(16);
+      assertThat(next).isEqualTo(Arrays.copyOfRange(data, at, at + 16));
+      assertThat(in.skip(Long.MAX_VALUE)).isEqualTo(data.length - at - 16);
+      assertThat(in.skip(10)).isZero();
+      assertThat(in.read()).isEqualTo(-1);
+    }
   }
 
   @Test
