@@ -97,8 +97,11 @@ public class Jobs {
         .list();
   }
 
-  /** The newest conversion into a target tag: its state and the source content it converts. */
-  public record TargetConversion(JobStatus status, String sourceDigest) {
+  /**
+   * The newest conversion into a target tag: its state, the source content it converts and, once it
+   * succeeded, the manifest it pushed.
+   */
+  public record TargetConversion(JobStatus status, String sourceDigest, String targetDigest) {
     /** Whether it converts {@code digest} and has not failed: a new job would repeat it. */
     public boolean coversOrWillCover(String digest) {
       return isConverting(digest) || (digest.equals(sourceDigest) && status == JobStatus.SUCCEEDED);
@@ -117,11 +120,14 @@ public class Jobs {
   public Optional<TargetConversion> newestIntoTarget(
       String registry, String targetRepository, String targetTag) {
     return jdbc.sql(
-            "SELECT status, source_digest FROM conversion_jobs WHERE registry = ?"
+            "SELECT status, source_digest, target_digest FROM conversion_jobs WHERE registry = ?"
                 + " AND target_repository = ? AND target_tag = ? AND status <> 'SUPERSEDED'"
                 + " ORDER BY created_at DESC LIMIT 1")
         .params(registry, targetRepository, targetTag)
-        .query((rs, n) -> new TargetConversion(JobStatus.valueOf(rs.getString(1)), rs.getString(2)))
+        .query(
+            (rs, n) ->
+                new TargetConversion(
+                    JobStatus.valueOf(rs.getString(1)), rs.getString(2), rs.getString(3)))
         .optional();
   }
 

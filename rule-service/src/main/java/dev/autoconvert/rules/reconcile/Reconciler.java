@@ -34,6 +34,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * is missing or was made from other content, unless a conversion of that content is running or
  * failed (a failure waits for an operator's retry rather than repeating every period). The same run
  * backfills a new rule.
+ *
+ * <p>A copy counts as current only while the target tag shows the very manifest the newest
+ * successful conversion pushed. Registries cannot move a tag conditionally, so an older conversion
+ * that passed its last push-order check just before a newer one pushed can still move the tag back
+ * (invariant 3's remaining window, with two workers on one target); so can a person. The next run
+ * converts the tag again, from the layer cache, under a newer sequence.
  */
 @Service
 public class Reconciler {
@@ -207,7 +213,7 @@ public class Reconciler {
         tally.awaitingRetry++; // FAILED or SKIPPED: an operator's retry, not every period
         continue;
       }
-      if (newest.isPresent() && targetExists(host, targetRepository, targetTag)) {
+      if (newest.isPresent() && showsOutputOf(newest.get(), host, targetRepository, targetTag)) {
         tally.upToDate++; // the copy of this very content is still there
         continue;
       }
@@ -246,10 +252,26 @@ public class Reconciler {
     }
   }
 
-  private boolean targetExists(String host, String repository, String tag)
+  /** Whether the target tag shows the manifest {@code conversion} pushed (any, if unrecorded). */
+  private boolean showsOutputOf(
+      Jobs.TargetConversion conversion, String host, String repository, String tag)
       throws RegistryException {
     Optional<Descriptor> target =
         registries.checkManifest(ImageReference.of(host, repository, tag));
-    return target.isPresent();
+    if (target.isEmpty()) {
+      return false;
+    }
+    String shown = target.get().digest().toString();
+    if (conversion.targetDigest() != null && !conversion.targetDigest().equals(shown)) {
+      log.warn(
+          "{}/{}:{} shows {}, not {} that the newest conversion pushed: converting again",
+          host,
+          repository,
+          tag,
+          shown,
+          conversion.targetDigest());
+      return false;
+    }
+    return true;
   }
 }

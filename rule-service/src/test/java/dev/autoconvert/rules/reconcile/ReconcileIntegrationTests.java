@@ -39,6 +39,36 @@ class ReconcileIntegrationTests extends IntegrationTestSupport {
     return new TarBuilder().file("etc/content", content + RUN).build();
   }
 
+  /** What a worker reports once it moved the target tag to {@code targetDigest}. */
+  private void succeeded(UUID jobId, String targetDigest) throws Exception {
+    send(
+        Topics.CONVERSION_STATUS,
+        jobId.toString(),
+        new ConversionStatus(
+            jobId,
+            1,
+            JobStatus.SUCCEEDED,
+            "worker-it",
+            Instant.now(),
+            null,
+            null,
+            targetDigest,
+            null,
+            null));
+    String status =
+        await(
+            () -> {
+              try {
+                return get("/api/v1/conversions/" + jobId).body().get("status").asString();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            "SUCCEEDED"::equals,
+            WAIT);
+    assertThat(status).isEqualTo("SUCCEEDED");
+  }
+
   private JsonNode reconcile(String ruleId) throws Exception {
     Reply reply = post("/api/v1/rules/" + ruleId + "/reconcile", null);
     assertThat(reply.status()).as(reply.raw().body()).isEqualTo(200);
@@ -85,34 +115,9 @@ class ReconcileIntegrationTests extends IntegrationTestSupport {
     assertThat(again.get("inProgress").asInt()).isEqualTo(2);
 
     // a worker converts v1: pushes v1-nydus and reports its digest
-    UUID v1Job = UUID.fromString(request.jobId().toString());
+    UUID v1Job = request.jobId();
     registry.pushFromLayout(layout.path(), "converted", repository + ":v1-nydus");
-    send(
-        Topics.CONVERSION_STATUS,
-        v1Job.toString(),
-        new ConversionStatus(
-            v1Job,
-            1,
-            JobStatus.SUCCEEDED,
-            "worker-it",
-            Instant.now(),
-            null,
-            null,
-            converted.manifest().digest(),
-            null,
-            null));
-    String status =
-        await(
-            () -> {
-              try {
-                return get("/api/v1/conversions/" + v1Job).body().get("status").asString();
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            },
-            "SUCCEEDED"::equals,
-            WAIT);
-    assertThat(status).isEqualTo("SUCCEEDED");
+    succeeded(v1Job, converted.manifest().digest());
 
     JsonNode third = reconcile(ruleId);
     assertThat(third.get("tagsMatched").asInt()).isEqualTo(3);
@@ -140,6 +145,67 @@ class ReconcileIntegrationTests extends IntegrationTestSupport {
     JsonNode fourth = reconcile(ruleId);
     assertThat(fourth.get("opened").valueStream().map(o -> o.get("tag").asString()))
         .containsExactly("v1");
+  }
+
+  @Test
+  void targetTagMovedBackByAnOlderConversionIsConvertedAgain() throws Exception {
+    LocalRegistry registry = registry();
+    OciLayout layout = OciLayout.create(dir.resolve("layout"));
+    OciLayout.Image first = layout.image("first", "amd64", List.of(layer("first push")));
+    OciLayout.Image second = layout.image("second", "amd64", List.of(layer("second push")));
+    OciLayout.Image firstCopy = layout.image("first-copy", "amd64", List.of(layer("first copy")));
+    OciLayout.Image secondCopy =
+        layout.image("second-copy", "amd64", List.of(layer("second copy")));
+    String repository = "recon4-" + RUN + "/app";
+    String target = registry.host() + "/" + repository + ":v1-nydus";
+    String ruleId =
+        createRule(
+            Map.of(
+                "name",
+                repository,
+                "registry",
+                registry.host(),
+                "repositoryPattern",
+                repository,
+                "tagPattern",
+                "v1"));
+    registry.pushFromLayout(layout.path(), "first", repository + ":v1");
+    reconcile(ruleId);
+    // v1 is pushed again while the first conversion still runs
+    registry.pushFromLayout(layout.path(), "second", repository + ":v1");
+    reconcile(ruleId);
+    List<ConversionRequest> sent =
+        requests(target::equals, 2, WAIT).stream()
+            .map(r -> JsonCodec.decode(r.value(), ConversionRequest.class))
+            .toList();
+    assertThat(sent)
+        .extracting(ConversionRequest::sourceDigest)
+        .containsExactly(first.manifest().digest(), second.manifest().digest());
+
+    // the newer conversion moves the tag; the copy is current
+    registry.pushFromLayout(layout.path(), "second-copy", repository + ":v1-nydus");
+    succeeded(sent.get(1).jobId(), secondCopy.manifest().digest());
+    JsonNode current = reconcile(ruleId);
+    assertThat(current.get("upToDate").asInt()).isEqualTo(1);
+    assertThat(current.get("opened")).isEmpty();
+
+    // the older one passed its last push-order check just before, and moves the tag back
+    registry.pushFromLayout(layout.path(), "first-copy", repository + ":v1-nydus");
+    succeeded(sent.get(0).jobId(), firstCopy.manifest().digest());
+    JsonNode repaired = reconcile(ruleId);
+    assertThat(repaired.get("upToDate").asInt()).isZero();
+    assertThat(repaired.get("opened").valueStream().map(o -> o.get("tag").asString()))
+        .containsExactly("v1");
+    List<ConversionRequest> all =
+        requests(target::equals, 3, WAIT).stream()
+            .map(r -> JsonCodec.decode(r.value(), ConversionRequest.class))
+            .toList();
+    assertThat(all).hasSize(3);
+    ConversionRequest again = all.get(2);
+    assertThat(again.sourceDigest()).isEqualTo(second.manifest().digest());
+    assertThat(again.sequence())
+        .as("a newer sequence, so the worker's push-order check lets it move the tag")
+        .isGreaterThan(sent.get(1).sequence());
   }
 
   @Test
