@@ -25,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  *     (AUTOCONVERT_WORKER_CACHE_REPOSITORY): pushes there are the service's own output
  * @param watchdog what happens to jobs no worker reports on (invariant 6)
  * @param pushEvents how long processed push event ids are kept for deduplication
+ * @param jobs how long finished jobs are kept for the API and dashboards
  */
 @Validated
 @ConfigurationProperties("autoconvert.rules")
@@ -37,7 +38,8 @@ public record RulesProperties(
     @DefaultValue @Valid @NotNull Reconcile reconcile,
     @DefaultValue("autoconvert/layer-cache") @NotBlank String layerCacheRepository,
     @DefaultValue @Valid @NotNull Watchdog watchdog,
-    @DefaultValue @Valid @NotNull PushEvents pushEvents) {
+    @DefaultValue @Valid @NotNull PushEvents pushEvents,
+    @DefaultValue @Valid @NotNull Jobs jobs) {
 
   /**
    * @param pollInterval how often the relay looks for unsent rows
@@ -96,6 +98,21 @@ public record RulesProperties(
    */
   public record PushEvents(
       @DefaultValue("14d") @NotNull Duration retention,
+      @DefaultValue("1h") @NotNull Duration purgeInterval,
+      @DefaultValue("1000") @Min(1) @Max(100000) int purgeBatchSize) {}
+
+  /**
+   * Finished jobs (SUCCEEDED, FAILED, SKIPPED, SUPERSEDED) are history for the API and dashboards;
+   * a busy registry would otherwise grow them, their transitions and their push events without
+   * bound. The newest job into each target tag is kept whatever its age: intake and the reconciler
+   * read it to tell a current Nydus copy from a missing or stale one.
+   *
+   * @param retention how long a finished job is kept after its last update
+   * @param purgeInterval pause between purges
+   * @param purgeBatchSize jobs deleted per transaction
+   */
+  public record Jobs(
+      @DefaultValue("90d") @NotNull Duration retention,
       @DefaultValue("1h") @NotNull Duration purgeInterval,
       @DefaultValue("1000") @Min(1) @Max(100000) int purgeBatchSize) {}
 

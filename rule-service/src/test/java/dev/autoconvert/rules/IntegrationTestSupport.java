@@ -92,6 +92,8 @@ public abstract class IntegrationTestSupport {
     registry.add("autoconvert.rules.watchdog.interval", () -> "1h");
     registry.add("autoconvert.rules.push-events.purge-interval", () -> "1h");
     registry.add("autoconvert.rules.push-events.purge-batch-size", () -> "5");
+    registry.add("autoconvert.rules.jobs.purge-interval", () -> "1h");
+    registry.add("autoconvert.rules.jobs.purge-batch-size", () -> "5");
     registry.add("autoconvert.rules.reconcile.registries[0].host", () -> registry().host());
     registry.add("autoconvert.rules.reconcile.registries[0].plain-http", () -> "true");
   }
@@ -188,6 +190,26 @@ public abstract class IntegrationTestSupport {
       sql.executeUpdate();
     }
     return id;
+  }
+
+  /** Writes a processed push event of tag v1 directly, recorded {@code age} ago. */
+  protected static String insertPushEvent(
+      String eventId, String repository, String outcome, Duration age) throws SQLException {
+    try (Connection c = db();
+        var sql =
+            c.prepareStatement(
+                "INSERT INTO push_events (event_id, sequence, registry, repository, tag, digest,"
+                    + " outcome, recorded_at) VALUES (?, nextval('push_sequence'), ?, ?, 'v1', ?,"
+                    + " ?, ?)")) {
+      sql.setString(1, eventId);
+      sql.setString(2, REGISTRY);
+      sql.setString(3, repository);
+      sql.setString(4, digest(eventId));
+      sql.setString(5, outcome);
+      sql.setTimestamp(6, Timestamp.from(Instant.now().minus(age)));
+      sql.executeUpdate();
+    }
+    return eventId;
   }
 
   protected static long queryLong(String sql, Object... params) throws SQLException {

@@ -29,7 +29,8 @@ class RulesPropertiesTests {
                         "127.0.0.1:5000", true, "robot", "registry-secret-value"))),
             "autoconvert/layer-cache",
             new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3),
-            new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000));
+            new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000),
+            new RulesProperties.Jobs(Duration.ofDays(90), Duration.ofHours(1), 1000));
 
     assertThat(properties.toString())
         .contains("127.0.0.1:5000")
@@ -40,7 +41,7 @@ class RulesPropertiesTests {
   }
 
   @Test
-  void watchdogAndPushEventRetentionDefaultsAreGenerous() {
+  void watchdogAndRetentionDefaultsAreGenerous() {
     RulesProperties properties =
         new Binder(
                 new MapConfigurationPropertySource(
@@ -54,13 +55,15 @@ class RulesPropertiesTests {
         .isEqualTo(new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3));
     assertThat(properties.pushEvents())
         .isEqualTo(new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000));
+    assertThat(properties.jobs())
+        .isEqualTo(new RulesProperties.Jobs(Duration.ofDays(90), Duration.ofHours(1), 1000));
   }
 
   @Test
   void sameTokenForAdminAndReadOnlyIsRefused() {
     RulesProperties properties =
         new RulesProperties(
-            "same", "same", null, null, Duration.ofSeconds(1), null, "cache", null, null);
+            "same", "same", null, null, Duration.ofSeconds(1), null, "cache", null, null, null);
     assertThat(properties.isTokensDistinct()).isFalse();
   }
 }

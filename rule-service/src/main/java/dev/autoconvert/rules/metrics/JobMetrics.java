@@ -27,7 +27,7 @@ class JobMetrics {
       AtomicLong value = new AtomicLong();
       jobsByState.put(status, value);
       Gauge.builder("autoconvert.jobs", value, AtomicLong::get)
-          .description("conversion jobs by state")
+          .description("conversion jobs by state (finished ones while job retention keeps them)")
           .tag("status", status.name())
           .register(meters);
     }

@@ -12,8 +12,9 @@ import org.springframework.stereotype.Component;
 /**
  * Deletes processed push event ids past their retention ({@link RulesProperties.PushEvents} says
  * why it is long enough), in batches of one transaction each. Events that opened jobs stay as long
- * as the jobs refer to them ({@code conversion_jobs.push_event_id}); they grow only with the jobs.
- * Several instances purge at once without waiting on each other ({@code SKIP LOCKED}).
+ * as the jobs refer to them ({@code conversion_jobs.push_event_id}) and go with them ({@link
+ * JobRetention}). Several instances purge at once without waiting on each other ({@code SKIP
+ * LOCKED}).
  */
 @Component
 class PushEventRetention {
@@ -44,27 +45,22 @@ class PushEventRetention {
   /** Deletes the rows recorded before {@code now} minus the retention; returns how many. */
   long purge(Instant now) {
     Timestamp cutoff = Timestamp.from(now.minus(config.retention()));
-    long total = 0;
-    int deleted;
-    do {
-      // Outside a transaction each statement commits on its own: one batch, one transaction.
-      // MATCHED events are the ones with jobs (V4's partial index leaves them out); NOT EXISTS
-      // keeps any other referenced row from failing a whole batch on the foreign key.
-      deleted =
-          jdbc.sql(
-                  """
-                  DELETE FROM push_events WHERE event_id IN (
-                    SELECT p.event_id FROM push_events p
-                    WHERE p.outcome <> 'MATCHED' AND p.recorded_at < ?
-                      AND NOT EXISTS (
-                        SELECT 1 FROM conversion_jobs j WHERE j.push_event_id = p.event_id)
-                    ORDER BY p.recorded_at
-                    LIMIT ?
-                    FOR UPDATE SKIP LOCKED)""")
-              .params(cutoff, config.purgeBatchSize())
-              .update();
-      total += deleted;
-    } while (deleted == config.purgeBatchSize());
-    return total;
+    // MATCHED events are the ones with jobs (V4's partial index leaves them out); NOT EXISTS
+    // keeps any other referenced row from failing a whole batch on the foreign key.
+    return Batches.untilShort(
+        config.purgeBatchSize(),
+        () ->
+            jdbc.sql(
+                    """
+                    DELETE FROM push_events WHERE event_id IN (
+                      SELECT p.event_id FROM push_events p
+                      WHERE p.outcome <> 'MATCHED' AND p.recorded_at < ?
+                        AND NOT EXISTS (
+                          SELECT 1 FROM conversion_jobs j WHERE j.push_event_id = p.event_id)
+                      ORDER BY p.recorded_at
+                      LIMIT ?
+                      FOR UPDATE SKIP LOCKED)""")
+                .params(cutoff, config.purgeBatchSize())
+                .update());
   }
 }

@@ -26,23 +26,9 @@ class PushEventRetentionIntegrationTests extends IntegrationTestSupport {
 
   @Autowired PushEventRetention retention;
 
-  private static String insertEvent(String name, String outcome, Duration age) throws Exception {
-    String eventId = "retention-" + RUN + "-" + name;
-    try (Connection c = db();
-        var sql =
-            c.prepareStatement(
-                "INSERT INTO push_events (event_id, sequence, registry, repository, tag, digest,"
-                    + " outcome, recorded_at) VALUES (?, nextval('push_sequence'), ?, ?, 'v1', ?,"
-                    + " ?, ?)")) {
-      sql.setString(1, eventId);
-      sql.setString(2, REGISTRY);
-      sql.setString(3, "retention-" + RUN + "/app");
-      sql.setString(4, digest(name));
-      sql.setString(5, outcome);
-      sql.setTimestamp(6, Timestamp.from(Instant.now().minus(age)));
-      sql.executeUpdate();
-    }
-    return eventId;
+  private static String insertEvent(String name, String outcome, Duration age) throws SQLException {
+    return insertPushEvent(
+        "retention-" + RUN + "-" + name, "retention-" + RUN + "/app", outcome, age);
   }
 
   private static boolean recorded(String eventId) throws SQLException {

@@ -1,0 +1,87 @@
+package dev.autoconvert.rules.retention;
+
+import dev.autoconvert.rules.RulesProperties;
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Deletes finished jobs past their retention ({@link RulesProperties.Jobs} says which stay), with
+ * their transitions (by cascade) and the push events no remaining job refers to, in batches of one
+ * transaction each. Several instances purge at once without waiting on each other ({@code SKIP
+ * LOCKED}).
+ */
+@Component
+class JobRetention {
+  private static final Logger log = LoggerFactory.getLogger(JobRetention.class);
+
+  /**
+   * One batch. Kept: the newest job into each target tag that a newer push did not supersede (what
+   * {@code Jobs.newestIntoTarget} reads), and jobs a retry still points at ({@code retry_of}; they
+   * go in a later purge, after the retry). The CTEs share one snapshot, so the last statement must
+   * leave out this batch's jobs itself when it asks whether another job still uses an event.
+   */
+  private static final String PURGE_BATCH =
+      """
+      WITH doomed AS (
+        SELECT j.id FROM conversion_jobs j
+        WHERE j.status IN ('SUCCEEDED', 'FAILED', 'SKIPPED', 'SUPERSEDED') AND j.updated_at < ?
+          AND (j.status = 'SUPERSEDED' OR EXISTS (
+            SELECT 1 FROM conversion_jobs n
+            WHERE n.registry = j.registry AND n.target_repository = j.target_repository
+              AND n.target_tag = j.target_tag AND n.status <> 'SUPERSEDED'
+              AND n.created_at > j.created_at))
+          AND NOT EXISTS (SELECT 1 FROM conversion_jobs r WHERE r.retry_of = j.id)
+        ORDER BY j.updated_at
+        LIMIT ?
+        FOR UPDATE OF j SKIP LOCKED),
+      jobs AS (
+        DELETE FROM conversion_jobs j USING doomed d WHERE j.id = d.id
+        RETURNING j.push_event_id),
+      events AS (
+        DELETE FROM push_events p
+        WHERE p.event_id IN (SELECT push_event_id FROM jobs)
+          AND NOT EXISTS (
+            SELECT 1 FROM conversion_jobs o
+            WHERE o.push_event_id = p.event_id AND o.id NOT IN (SELECT id FROM doomed)))
+      SELECT count(*) FROM jobs""";
+
+  private final JdbcClient jdbc;
+  private final RulesProperties.Jobs config;
+
+  JobRetention(JdbcClient jdbc, RulesProperties properties) {
+    this.jdbc = jdbc;
+    this.config = properties.jobs();
+  }
+
+  @Scheduled(
+      fixedDelayString = "${autoconvert.rules.jobs.purge-interval:1h}",
+      initialDelayString = "${autoconvert.rules.jobs.purge-interval:1h}")
+  void scheduledPurge() {
+    try {
+      long deleted = purge(Instant.now());
+      if (deleted > 0) {
+        log.info("deleted {} finished jobs older than {}", deleted, config.retention());
+      }
+    } catch (RuntimeException e) {
+      log.warn("job purge failed, old jobs are deleted next time: {}", e.toString());
+    }
+  }
+
+  /** Deletes the finished jobs last updated before {@code now} minus the retention. */
+  long purge(Instant now) {
+    Timestamp cutoff = Timestamp.from(now.minus(config.retention()));
+    return Batches.untilShort(
+        config.purgeBatchSize(),
+        () ->
+            jdbc.sql(PURGE_BATCH)
+                .params(cutoff, config.purgeBatchSize())
+                .query(Long.class)
+                .single()
+                .intValue());
+  }
+}
