@@ -62,20 +62,13 @@ class JobRetention {
       fixedDelayString = "${autoconvert.rules.jobs.purge-interval:1h}",
       initialDelayString = "${autoconvert.rules.jobs.purge-interval:1h}")
   void scheduledPurge() {
-    try {
-      long deleted = purge(Instant.now());
-      if (deleted > 0) {
-        log.info("deleted {} finished jobs older than {}", deleted, config.retention());
-      }
-    } catch (RuntimeException e) {
-      log.warn("job purge failed, old jobs are deleted next time: {}", e.toString());
-    }
+    Purges.scheduled(log, "finished jobs", config.retention(), () -> purge(Instant.now()));
   }
 
   /** Deletes the finished jobs last updated before {@code now} minus the retention. */
   long purge(Instant now) {
     Timestamp cutoff = Timestamp.from(now.minus(config.retention()));
-    return Batches.untilShort(
+    return Purges.untilShort(
         config.purgeBatchSize(),
         () ->
             jdbc.sql(PURGE_BATCH)

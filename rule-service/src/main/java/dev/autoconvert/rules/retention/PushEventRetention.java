@@ -32,14 +32,7 @@ class PushEventRetention {
       fixedDelayString = "${autoconvert.rules.push-events.purge-interval:1h}",
       initialDelayString = "${autoconvert.rules.push-events.purge-interval:1h}")
   void scheduledPurge() {
-    try {
-      long deleted = purge(Instant.now());
-      if (deleted > 0) {
-        log.info("deleted {} push events older than {}", deleted, config.retention());
-      }
-    } catch (RuntimeException e) {
-      log.warn("push event purge failed, old rows are deleted next time: {}", e.toString());
-    }
+    Purges.scheduled(log, "push events", config.retention(), () -> purge(Instant.now()));
   }
 
   /** Deletes the rows recorded before {@code now} minus the retention; returns how many. */
@@ -47,7 +40,7 @@ class PushEventRetention {
     Timestamp cutoff = Timestamp.from(now.minus(config.retention()));
     // MATCHED events are the ones with jobs (V4's partial index leaves them out); NOT EXISTS
     // keeps any other referenced row from failing a whole batch on the foreign key.
-    return Batches.untilShort(
+    return Purges.untilShort(
         config.purgeBatchSize(),
         () ->
             jdbc.sql(

@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -37,6 +36,28 @@ class ReconcileIntegrationTests extends IntegrationTestSupport {
 
   private static byte[] layer(String content) {
     return new TarBuilder().file("etc/content", content + RUN).build();
+  }
+
+  /** A rule for one repository of {@code registry} and the tags {@code tagPattern} matches. */
+  private String ruleFor(LocalRegistry registry, String repository, String tagPattern)
+      throws Exception {
+    return createRule(
+        Map.of(
+            "name",
+            repository,
+            "registry",
+            registry.host(),
+            "repositoryPattern",
+            repository,
+            "tagPattern",
+            tagPattern));
+  }
+
+  /** The conversion requests into {@code target} so far, once there are {@code atLeast}. */
+  private static List<ConversionRequest> requestsInto(String target, int atLeast) {
+    return requests(target::equals, atLeast, WAIT).stream()
+        .map(r -> JsonCodec.decode(r.value(), ConversionRequest.class))
+        .toList();
   }
 
   /** What a worker reports once it moved the target tag to {@code targetDigest}. */
@@ -88,26 +109,16 @@ class ReconcileIntegrationTests extends IntegrationTestSupport {
     registry.pushFromLayout(layout.path(), "v2", repository + ":v2");
     registry.pushFromLayout(layout.path(), "v1", repository + ":latest");
     // the rule comes after the pushes: backfilling it is the reconciler's job
-    String ruleId =
-        createRule(
-            Map.of(
-                "name",
-                repository,
-                "registry",
-                registry.host(),
-                "repositoryPattern",
-                repository,
-                "tagPattern",
-                "v*"));
+    String ruleId = ruleFor(registry, repository, "v*");
 
     JsonNode first = reconcile(ruleId);
     assertThat(first.get("tagsMatched").asInt()).isEqualTo(2);
     assertThat(first.get("opened").valueStream().map(o -> o.get("tag").asString()))
         .containsExactlyInAnyOrder("v1", "v2");
-    List<ConsumerRecord<String, byte[]>> sent =
-        requests((registry.host() + "/" + repository + ":v1-nydus")::equals, 1, WAIT);
+    List<ConversionRequest> sent =
+        requestsInto(registry.host() + "/" + repository + ":v1-nydus", 1);
     assertThat(sent).hasSize(1);
-    ConversionRequest request = JsonCodec.decode(sent.get(0).value(), ConversionRequest.class);
+    ConversionRequest request = sent.get(0);
     assertThat(request.sourceDigest()).isEqualTo(v1.manifest().digest());
 
     JsonNode again = reconcile(ruleId);
@@ -158,26 +169,13 @@ class ReconcileIntegrationTests extends IntegrationTestSupport {
         layout.image("second-copy", "amd64", List.of(layer("second copy")));
     String repository = "recon4-" + RUN + "/app";
     String target = registry.host() + "/" + repository + ":v1-nydus";
-    String ruleId =
-        createRule(
-            Map.of(
-                "name",
-                repository,
-                "registry",
-                registry.host(),
-                "repositoryPattern",
-                repository,
-                "tagPattern",
-                "v1"));
+    String ruleId = ruleFor(registry, repository, "v1");
     registry.pushFromLayout(layout.path(), "first", repository + ":v1");
     reconcile(ruleId);
     // v1 is pushed again while the first conversion still runs
     registry.pushFromLayout(layout.path(), "second", repository + ":v1");
     reconcile(ruleId);
-    List<ConversionRequest> sent =
-        requests(target::equals, 2, WAIT).stream()
-            .map(r -> JsonCodec.decode(r.value(), ConversionRequest.class))
-            .toList();
+    List<ConversionRequest> sent = requestsInto(target, 2);
     assertThat(sent)
         .extracting(ConversionRequest::sourceDigest)
         .containsExactly(first.manifest().digest(), second.manifest().digest());
@@ -196,10 +194,7 @@ class ReconcileIntegrationTests extends IntegrationTestSupport {
     assertThat(repaired.get("upToDate").asInt()).isZero();
     assertThat(repaired.get("opened").valueStream().map(o -> o.get("tag").asString()))
         .containsExactly("v1");
-    List<ConversionRequest> all =
-        requests(target::equals, 3, WAIT).stream()
-            .map(r -> JsonCodec.decode(r.value(), ConversionRequest.class))
-            .toList();
+    List<ConversionRequest> all = requestsInto(target, 3);
     assertThat(all).hasSize(3);
     ConversionRequest again = all.get(2);
     assertThat(again.sourceDigest()).isEqualTo(second.manifest().digest());
