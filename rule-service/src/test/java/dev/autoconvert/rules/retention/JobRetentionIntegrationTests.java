@@ -113,6 +113,30 @@ class JobRetentionIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
+  void purgesOfSeveralInstancesSkipJobsAnotherHolds() throws Exception {
+    UUID held = job("i", JobStatus.SUCCEEDED, 200);
+    UUID free = job("j", JobStatus.SUCCEEDED, 200);
+    job("i", JobStatus.SUCCEEDED, 1);
+    job("j", JobStatus.SUCCEEDED, 1);
+    try (Connection other = db()) {
+      other.setAutoCommit(false);
+      try (var lock =
+          other.prepareStatement("SELECT 1 FROM conversion_jobs WHERE id = ? FOR UPDATE")) {
+        lock.setObject(1, held);
+        lock.executeQuery();
+      }
+      retention.purge(NOW); // returns instead of waiting for the lock
+      assertThat(exists(free)).isFalse();
+      assertThat(exists(held)).isTrue();
+      other.rollback();
+    }
+
+    retention.purge(NOW);
+
+    assertThat(exists(held)).isFalse();
+  }
+
+  @Test
   void aBacklogIsDeletedBatchAfterBatch() throws Exception {
     List<UUID> old = new ArrayList<>();
     for (int i = 0; i < 12; i++) { // more than two batches of 5
