@@ -107,7 +107,8 @@ public record RulesProperties(
    * bound. The newest job into each target tag is kept whatever its age: intake and the reconciler
    * read it to tell a current Nydus copy from a missing or stale one.
    *
-   * @param retention how long a finished job is kept after its last update
+   * @param retention how long a finished job is kept after its last update; at least the push
+   *     events' retention, since a job's event goes with it
    * @param purgeInterval pause between purges
    * @param purgeBatchSize jobs deleted per transaction
    */
@@ -136,6 +137,17 @@ public record RulesProperties(
     return adminToken == null || !adminToken.equals(readToken);
   }
 
+  /**
+   * A purged job takes its push event along, and an event id that is gone no longer deduplicates a
+   * redelivery (invariant 1): jobs must outlive the events' own retention.
+   */
+  @AssertTrue(message = "jobs.retention must not be shorter than push-events.retention")
+  boolean isJobRetentionCoveringEvents() {
+    return jobs == null
+        || pushEvents == null
+        || jobs.retention().compareTo(pushEvents.retention()) >= 0;
+  }
+
   @Override
   public String toString() {
     return "RulesProperties[adminToken=****, readToken=****, outbox="
@@ -152,6 +164,8 @@ public record RulesProperties(
         + watchdog
         + ", pushEvents="
         + pushEvents
+        + ", jobs="
+        + jobs
         + "]";
   }
 }

@@ -60,6 +60,31 @@ class RulesPropertiesTests {
   }
 
   @Test
+  void jobsMustOutliveThePushEventsThatDeduplicateRedeliveries() {
+    RulesProperties.PushEvents events =
+        new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000);
+    assertThat(withJobRetention(Duration.ofDays(13), events).isJobRetentionCoveringEvents())
+        .isFalse();
+    assertThat(withJobRetention(Duration.ofDays(14), events).isJobRetentionCoveringEvents())
+        .isTrue();
+  }
+
+  private static RulesProperties withJobRetention(
+      Duration retention, RulesProperties.PushEvents events) {
+    return new RulesProperties(
+        "admin",
+        "read",
+        null,
+        null,
+        Duration.ofSeconds(1),
+        null,
+        "cache",
+        null,
+        events,
+        new RulesProperties.Jobs(retention, Duration.ofHours(1), 1000));
+  }
+
+  @Test
   void sameTokenForAdminAndReadOnlyIsRefused() {
     RulesProperties properties =
         new RulesProperties(
