@@ -12,8 +12,12 @@ import org.springframework.stereotype.Component;
 /**
  * Deletes finished jobs past their retention ({@link RulesProperties.Jobs} says which stay), with
  * their transitions (by cascade) and the push events no remaining job refers to, in batches of one
- * transaction each. Several instances purge at once without waiting on each other ({@code SKIP
- * LOCKED}).
+ * transaction each.
+ *
+ * <p>One instance purges at a time: a batch takes a transaction-scoped advisory lock, and comes
+ * back empty (ending that run) when another instance holds it. Two concurrent batches could each
+ * delete one of two jobs of the same event while seeing the other still there, and leave the event
+ * behind for good. Rows other transactions hold are skipped, not waited for.
  */
 @Component
 class JobRetention {
@@ -27,9 +31,12 @@ class JobRetention {
    */
   private static final String PURGE_BATCH =
       """
-      WITH doomed AS (
+      WITH purger AS (
+        SELECT pg_try_advisory_xact_lock(hashtextextended('autoconvert.job-retention', 0)) AS me),
+      doomed AS (
         SELECT j.id FROM conversion_jobs j
-        WHERE j.status IN ('SUCCEEDED', 'FAILED', 'SKIPPED', 'SUPERSEDED') AND j.updated_at < ?
+        WHERE (SELECT me FROM purger)
+          AND j.status IN ('SUCCEEDED', 'FAILED', 'SKIPPED', 'SUPERSEDED') AND j.updated_at < ?
           AND (j.status = 'SUPERSEDED' OR EXISTS (
             SELECT 1 FROM conversion_jobs n
             WHERE n.registry = j.registry AND n.target_repository = j.target_repository

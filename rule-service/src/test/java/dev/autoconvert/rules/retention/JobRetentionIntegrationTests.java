@@ -137,6 +137,24 @@ class JobRetentionIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
+  void oneInstancePurgesAtATimeAndTheOthersReturnAtOnce() throws Exception {
+    UUID old = job("k", JobStatus.SUCCEEDED, 200);
+    job("k", JobStatus.SUCCEEDED, 1);
+    try (Connection other = db();
+        var lock =
+            other.prepareStatement(
+                "SELECT pg_advisory_lock(hashtextextended('autoconvert.job-retention', 0))")) {
+      lock.executeQuery(); // another instance's purge, in the middle of a batch
+      assertThat(retention.purge(NOW)).isZero();
+      assertThat(exists(old)).isTrue();
+    } // closing the session releases its lock
+
+    retention.purge(NOW);
+
+    assertThat(exists(old)).isFalse();
+  }
+
+  @Test
   void aBacklogIsDeletedBatchAfterBatch() throws Exception {
     List<UUID> old = new ArrayList<>();
     for (int i = 0; i < 12; i++) { // more than two batches of 5
