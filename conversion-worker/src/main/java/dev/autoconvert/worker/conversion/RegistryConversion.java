@@ -12,6 +12,7 @@ import dev.autoconvert.contracts.ConversionOptions;
 import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.FailureCode;
+import dev.autoconvert.contracts.OutputAnnotations;
 import dev.autoconvert.format.Compressor;
 import dev.autoconvert.format.Digester;
 import dev.autoconvert.format.FormatException;
@@ -39,9 +40,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class RegistryConversion implements ImageConversion {
-  /** Manifest annotation carrying the request's push sequence: what push order compares. */
-  static final String SEQUENCE_ANNOTATION = "dev.autoconvert.source.sequence";
-
   private static final Logger log = LoggerFactory.getLogger(RegistryConversion.class);
 
   private final WorkerProperties properties;
@@ -162,7 +160,7 @@ class RegistryConversion implements ImageConversion {
       return Optional.empty();
     }
     String sequence =
-        NydusImageAssembler.annotations(current.get().bytes()).get(SEQUENCE_ANNOTATION);
+        NydusImageAssembler.annotations(current.get().bytes()).get(OutputAnnotations.SEQUENCE);
     if (sequence != null
         && sequence.matches("\\d{1,19}")
         && Long.parseLong(sequence) > request.sequence()) {
@@ -192,7 +190,7 @@ class RegistryConversion implements ImageConversion {
           platforms,
           o.prefetchPatterns(),
           o.withReferrer(),
-          Map.of(SEQUENCE_ANNOTATION, Long.toString(request.sequence())));
+          Map.of(OutputAnnotations.SEQUENCE, Long.toString(request.sequence())));
     } catch (IllegalArgumentException e) {
       throw new ConversionException(
           FailureCode.SOURCE_UNSUPPORTED, "conversion options: " + e.getMessage(), e);

@@ -9,6 +9,7 @@ import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.FailureCode;
 import dev.autoconvert.contracts.JobStatus;
+import dev.autoconvert.contracts.OutputAnnotations;
 import dev.autoconvert.format.image.MediaTypes;
 import dev.autoconvert.format.image.NydusAnnotations;
 import dev.autoconvert.format.image.NydusImageAssembler;
@@ -101,7 +102,7 @@ class ConversionEndToEndIntegrationTests {
         .isEqualTo(SourceKind.Kind.NYDUS);
     assertThat(NydusImageAssembler.annotations(nydus.bytes()))
         .containsEntry(NydusAnnotations.SOURCE_DIGEST, digest)
-        .containsEntry(RegistryConversion.SEQUENCE_ANNOTATION, "1");
+        .containsEntry(OutputAnnotations.SEQUENCE, "1");
 
     assertThat(images.check("e2e/app", "v1")).startsWith("exit 0").contains("filesystem ok");
   }

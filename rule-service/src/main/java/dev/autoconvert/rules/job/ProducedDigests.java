@@ -2,6 +2,7 @@ package dev.autoconvert.rules.job;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -19,7 +20,7 @@ public class ProducedDigests {
     this.jdbc = jdbc;
   }
 
-  void record(String registry, String digest, String repository, UUID jobId) {
+  public void record(String registry, String digest, String repository, UUID jobId) {
     jdbc.sql(
             "INSERT INTO produced_digests (registry, digest, repository, job_id, recorded_at)"
                 + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
@@ -28,17 +29,17 @@ public class ProducedDigests {
   }
 
   /**
-   * Whether a conversion that has not finished yet targets this tag: then a push of it may be our
-   * own output whose digest the worker reported but whose status we have not read yet.
+   * The unfinished conversion that targets this tag, if any: then a push of it may be our own
+   * output whose digest the worker reported but whose status we have not read yet.
    */
-  public boolean isActiveTarget(String registry, String repository, String tag) {
+  public Optional<UUID> activeConversionInto(String registry, String repository, String tag) {
     return jdbc.sql(
-                "SELECT count(*) FROM conversion_jobs WHERE registry = ? AND target_repository = ?"
-                    + " AND target_tag = ? AND status IN ('PENDING', 'QUEUED', 'RUNNING', 'RETRYING')")
-            .params(registry, repository, tag)
-            .query(Long.class)
-            .single()
-        > 0;
+            "SELECT id FROM conversion_jobs WHERE registry = ? AND target_repository = ?"
+                + " AND target_tag = ? AND status IN ('PENDING', 'QUEUED', 'RUNNING', 'RETRYING')"
+                + " ORDER BY created_at DESC LIMIT 1")
+        .params(registry, repository, tag)
+        .query(UUID.class)
+        .optional();
   }
 
   public boolean isOurs(String registry, String digest) {

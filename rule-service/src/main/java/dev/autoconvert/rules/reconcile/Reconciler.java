@@ -5,8 +5,6 @@ import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.RegistryException;
 import dev.autoconvert.oci.manifest.Descriptor;
 import dev.autoconvert.oci.registry.RegistryClient;
-import dev.autoconvert.oci.registry.RegistryConfig;
-import dev.autoconvert.rules.RulesProperties;
 import dev.autoconvert.rules.job.ConversionJob;
 import dev.autoconvert.rules.job.JobSpec;
 import dev.autoconvert.rules.job.Jobs;
@@ -14,6 +12,7 @@ import dev.autoconvert.rules.job.ProducedDigests;
 import dev.autoconvert.rules.job.Trigger;
 import dev.autoconvert.rules.matching.PatternSyntax;
 import dev.autoconvert.rules.matching.RuleMatcher;
+import dev.autoconvert.rules.registry.Registries;
 import dev.autoconvert.rules.rule.Rule;
 import dev.autoconvert.rules.rule.RuleCatalog;
 import java.util.ArrayList;
@@ -57,24 +56,13 @@ public class Reconciler {
       Jobs jobs,
       ProducedDigests produced,
       TransactionTemplate tx,
-      RulesProperties properties) {
+      Registries registries) {
     this.rules = rules;
     this.jobs = jobs;
     this.produced = produced;
     this.tx = tx;
-    RulesProperties.Reconcile config = properties.reconcile();
-    RegistryClient.Builder client =
-        RegistryClient.builder().requestTimeout(config.requestTimeout());
-    for (RulesProperties.Registry registry : config.registries()) {
-      RegistryConfig registryConfig =
-          new RegistryConfig(registry.host(), registry.plainHttp(), null);
-      client.registry(
-          registry.username() == null
-              ? registryConfig
-              : registryConfig.withCredentials(registry.username(), registry.password()));
-    }
-    this.registries = client.build();
-    this.configured = config.registries().stream().map(RulesProperties.Registry::host).toList();
+    this.registries = registries.client();
+    this.configured = registries.hosts();
   }
 
   /** What one reconciliation found and did. */

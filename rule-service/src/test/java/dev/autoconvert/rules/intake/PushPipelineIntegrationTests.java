@@ -7,9 +7,14 @@ import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.FailureCode;
 import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.contracts.JsonCodec;
+import dev.autoconvert.contracts.OutputAnnotations;
 import dev.autoconvert.contracts.PushEvent;
 import dev.autoconvert.contracts.Topics;
 import dev.autoconvert.rules.IntegrationTestSupport;
+import dev.autoconvert.testsupport.registry.LocalRegistry;
+import dev.autoconvert.testsupport.registry.OciLayout;
+import dev.autoconvert.testsupport.registry.TarBuilder;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -26,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,6 +41,8 @@ import tools.jackson.databind.JsonNode;
 class PushPipelineIntegrationTests extends IntegrationTestSupport {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  @TempDir Path dir;
 
   /** A repository name no other test (or run) uses, and a rule converting its {@code v*} tags. */
   private String repositoryWithRule(String purpose, String tagPattern) throws Exception {
@@ -437,6 +445,64 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
         .isGreaterThanOrEqualTo(Duration.ofSeconds(7));
     assertThat(jobs(repository).valueStream().map(j -> j.get("targetTag").asString()))
         .containsExactlyInAnyOrder("v7-nydus", "v7-nydus-nydus");
+  }
+
+  @Test
+  void ownOutputWhoseStatusComesTooLateIsRecognisedByItsSignature() throws Exception {
+    LocalRegistry registry = registry();
+    String repository = "signed-" + RUN + "/app";
+    createRule(
+        Map.of(
+            "name",
+            repository,
+            "registry",
+            registry.host(),
+            "repositoryPattern",
+            repository,
+            "tagPattern",
+            "*"));
+    publish(at(registry, push(repository, "v8", digest("signed-source"))));
+    awaitJob(repository, JobStatus.QUEUED);
+    OciLayout layout = OciLayout.create(dir.resolve("signed"));
+    byte[] layer = new TarBuilder().file("etc/copy", "nydus copy " + RUN).build();
+    OciLayout.Image signed =
+        layout.image("signed", "amd64", List.of(layer), Map.of(OutputAnnotations.SEQUENCE, "1"));
+    OciLayout.Image unsigned = layout.image("unsigned", "amd64", List.of(layer));
+
+    // the worker's push, whose status naming the digest never arrives within the wait
+    registry.pushFromLayout(layout.path(), "signed", repository + ":v8-nydus");
+    PushEvent echo = at(registry, push(repository, "v8-nydus", signed.manifest().digest()));
+    publish(echo);
+    assertThat(outcomeOf(echo.eventId())).isEqualTo("OWN_OUTPUT");
+    assertThat(
+            queryLong(
+                "SELECT count(*) FROM produced_digests WHERE digest = ?",
+                signed.manifest().digest()))
+        .isOne();
+
+    // a user's push of the same tag without the signature is still converted
+    registry.pushFromLayout(layout.path(), "unsigned", repository + ":v8-nydus");
+    PushEvent user = at(registry, push(repository, "v8-nydus", unsigned.manifest().digest()));
+    publish(user);
+    assertThat(outcomeOf(user.eventId())).isEqualTo("MATCHED");
+    assertThat(jobs(repository).valueStream().map(j -> j.get("targetTag").asString()))
+        .containsExactlyInAnyOrder("v8-nydus", "v8-nydus-nydus");
+  }
+
+  /** {@code event} as the real test registry {@code registry} reports it. */
+  private static PushEvent at(LocalRegistry registry, PushEvent event) {
+    return new PushEvent(
+        event.eventId(),
+        event.origin(),
+        registry.host(),
+        event.repository(),
+        event.tag(),
+        event.digest(),
+        event.mediaType(),
+        event.size(),
+        event.pushedAt(),
+        event.actor(),
+        event.receivedAt());
   }
 
   @Test

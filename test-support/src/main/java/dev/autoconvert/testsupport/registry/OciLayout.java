@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -73,8 +74,22 @@ public final class OciLayout {
     return image;
   }
 
+  /** As {@link #image(String, String, List)}, with these annotations on the manifest. */
+  public Image image(
+      String tag, String architecture, List<byte[]> layerTars, Map<String, String> annotations)
+      throws IOException {
+    Image image = image(architecture, layerTars, annotations);
+    tag(tag, image.manifest());
+    return image;
+  }
+
   /** Adds an untagged image (e.g. one platform of an index). */
   public Image image(String architecture, List<byte[]> layerTars) throws IOException {
+    return image(architecture, layerTars, Map.of());
+  }
+
+  private Image image(String architecture, List<byte[]> layerTars, Map<String, String> annotations)
+      throws IOException {
     List<Blob> layers = new ArrayList<>();
     List<String> diffIds = new ArrayList<>();
     for (byte[] tar : layerTars) {
@@ -97,6 +112,10 @@ public final class OciLayout {
     manifest.set("config", descriptor(configBlob));
     ArrayNode layerArray = manifest.putArray("layers");
     layers.forEach(layer -> layerArray.add(descriptor(layer)));
+    if (!annotations.isEmpty()) {
+      ObjectNode notes = manifest.putObject("annotations");
+      annotations.forEach(notes::put);
+    }
     Blob manifestBlob = write(OCI_MANIFEST, JSON.writeValueAsBytes(manifest));
     return new Image(manifestBlob, configBlob, layers, diffIds, architecture);
   }
