@@ -212,6 +212,33 @@ public abstract class IntegrationTestSupport {
     return eventId;
   }
 
+  /**
+   * Another instance's open transaction holding the row lock of one row of {@code table}, until it
+   * is closed (rolled back, so the lock is gone when close returns).
+   */
+  protected static HeldRow holdingRow(String table, String keyColumn, Object key)
+      throws SQLException {
+    Connection other = db();
+    other.setAutoCommit(false);
+    try (var lock =
+        other.prepareStatement(
+            "SELECT 1 FROM " + table + " WHERE " + keyColumn + " = ? FOR UPDATE")) {
+      lock.setObject(1, key);
+      lock.executeQuery();
+    }
+    return new HeldRow(other);
+  }
+
+  /** See {@link #holdingRow}. */
+  protected record HeldRow(Connection connection) implements AutoCloseable {
+    @Override
+    public void close() throws SQLException {
+      try (connection) {
+        connection.rollback();
+      }
+    }
+  }
+
   protected static long queryLong(String sql, Object... params) throws SQLException {
     try (Connection c = db();
         var statement = c.prepareStatement(sql)) {
@@ -273,6 +300,21 @@ public abstract class IntegrationTestSupport {
   }
 
   /** Creates a rule, asserting 201, and returns its id. */
+  /** A rule for one repository of {@code registry} and the tags {@code tagPattern} matches. */
+  protected String ruleFor(LocalRegistry registry, String repository, String tagPattern)
+      throws Exception {
+    return createRule(
+        Map.of(
+            "name",
+            repository,
+            "registry",
+            registry.host(),
+            "repositoryPattern",
+            repository,
+            "tagPattern",
+            tagPattern));
+  }
+
   protected String createRule(Map<String, Object> rule) throws Exception {
     Reply reply = post("/api/v1/rules", rule);
     assertThat(reply.status()).as(reply.raw().body()).isEqualTo(201);

@@ -451,16 +451,7 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
   void ownOutputWhoseStatusComesTooLateIsRecognisedByItsSignature() throws Exception {
     LocalRegistry registry = registry();
     String repository = "signed-" + RUN + "/app";
-    createRule(
-        Map.of(
-            "name",
-            repository,
-            "registry",
-            registry.host(),
-            "repositoryPattern",
-            repository,
-            "tagPattern",
-            "*"));
+    ruleFor(registry, repository, "*");
     publish(at(registry, push(repository, "v8", digest("signed-source"))));
     awaitJob(repository, JobStatus.QUEUED);
     OciLayout layout = OciLayout.create(dir.resolve("signed"));

@@ -38,21 +38,6 @@ class ReconcileIntegrationTests extends IntegrationTestSupport {
     return new TarBuilder().file("etc/content", content + RUN).build();
   }
 
-  /** A rule for one repository of {@code registry} and the tags {@code tagPattern} matches. */
-  private String ruleFor(LocalRegistry registry, String repository, String tagPattern)
-      throws Exception {
-    return createRule(
-        Map.of(
-            "name",
-            repository,
-            "registry",
-            registry.host(),
-            "repositoryPattern",
-            repository,
-            "tagPattern",
-            tagPattern));
-  }
-
   /** The conversion requests into {@code target} so far, once there are {@code atLeast}. */
   private static List<ConversionRequest> requestsInto(String target, int atLeast) {
     return requests(target::equals, atLeast, WAIT).stream()

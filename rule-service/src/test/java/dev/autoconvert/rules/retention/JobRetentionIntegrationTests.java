@@ -118,17 +118,10 @@ class JobRetentionIntegrationTests extends IntegrationTestSupport {
     UUID free = job("j", JobStatus.SUCCEEDED, 200);
     job("i", JobStatus.SUCCEEDED, 1);
     job("j", JobStatus.SUCCEEDED, 1);
-    try (Connection other = db()) {
-      other.setAutoCommit(false);
-      try (var lock =
-          other.prepareStatement("SELECT 1 FROM conversion_jobs WHERE id = ? FOR UPDATE")) {
-        lock.setObject(1, held);
-        lock.executeQuery();
-      }
+    try (HeldRow lock = holdingRow("conversion_jobs", "id", held)) {
       retention.purge(NOW); // returns instead of waiting for the lock
       assertThat(exists(free)).isFalse();
       assertThat(exists(held)).isTrue();
-      other.rollback();
     }
 
     retention.purge(NOW);

@@ -79,18 +79,11 @@ class PushEventRetentionIntegrationTests extends IntegrationTestSupport {
   void purgesOfSeveralInstancesSkipRowsTheOthersHold() throws Exception {
     String held = insertEvent("held", "UNMATCHED", Duration.ofDays(30));
     String free = insertEvent("free", "UNMATCHED", Duration.ofDays(30));
-    try (Connection other = db()) {
-      other.setAutoCommit(false);
-      try (var lock =
-          other.prepareStatement("SELECT 1 FROM push_events WHERE event_id = ? FOR UPDATE")) {
-        lock.setString(1, held);
-        lock.executeQuery();
-      }
+    try (HeldRow lock = holdingRow("push_events", "event_id", held)) {
       // returns instead of waiting for the lock
       retention.purge(Instant.now());
       assertThat(recorded(free)).isFalse();
       assertThat(recorded(held)).isTrue();
-      other.rollback();
     }
 
     retention.purge(Instant.now());

@@ -277,16 +277,9 @@ class WatchdogIntegrationTests extends IntegrationTestSupport {
   @Test
   void jobLockedByAnotherInstanceIsSkippedAndHandledOnceReleased() throws Exception {
     UUID job = insertJob(JobStatus.RUNNING, 1, 0, LONG_AGO);
-    try (Connection other = db()) {
-      other.setAutoCommit(false);
-      try (var lock =
-          other.prepareStatement("SELECT 1 FROM conversion_jobs WHERE id = ? FOR UPDATE")) {
-        lock.setObject(1, job);
-        lock.executeQuery();
-      }
+    try (HeldRow lock = holdingRow("conversion_jobs", "id", job)) {
       watchdog.sweep(Instant.now());
       assertThat(transitions(job)).isZero();
-      other.rollback();
     }
 
     watchdog.sweep(Instant.now());
