@@ -126,11 +126,8 @@ public final class BlobWriter implements AutoCloseable {
       }
       Piece piece = batch.add(len, fileOffset, file, i);
       if (pool == null) {
-        // One thread: skip compressing a chunk that is already stored, and place it at once.
+        // One thread: place the chunk at once; place() compresses it only if it is new.
         piece.digest = ChunkDigests.digest(digester, batch.in, piece.inOffset, len);
-        if (!byDigest.containsKey(new ChunkKey(piece.digest, len))) {
-          batch.encode(piece);
-        }
         place(piece, batch);
         batch.clear();
       } else if (batch.isFull()) {
@@ -182,7 +179,10 @@ public final class BlobWriter implements AutoCloseable {
     }
   }
 
-  /** Assigns the chunk its place in the blob (or reuses an identical one) and writes it. */
+  /**
+   * Assigns the chunk its place in the blob (or reuses an identical one) and writes it, encoding it
+   * first when the pool has not.
+   */
   private void place(Piece p, Batch batch) throws IOException {
     int len = p.length;
     ChunkKey key = new ChunkKey(p.digest, len);
@@ -190,6 +190,9 @@ public final class BlobWriter implements AutoCloseable {
     if (chunk == null) {
       if (chunks.size() >= MAX_CHUNKS) {
         throw new FormatException("layer needs more than 2^24 distinct chunks");
+      }
+      if (!p.encoded) {
+        batch.encode(p);
       }
       boolean raw = p.storedLength < 0;
       int storedLength = raw ? len : p.storedLength;
@@ -389,6 +392,7 @@ public final class BlobWriter implements AutoCloseable {
     byte[] digest;
     long crc32;
     int storedLength = -1; // -1: stored raw
+    boolean encoded;
 
     Piece(int inOffset, int length, int outOffset, long fileOffset, FileChunks file, int index) {
       this.inOffset = inOffset;
@@ -437,6 +441,7 @@ public final class BlobWriter implements AutoCloseable {
       crc.update(in, p.inOffset, p.length);
       p.crc32 = crc.getValue();
       p.storedLength = ChunkCodec.compress(compressor, in, p.inOffset, p.length, out, p.outOffset);
+      p.encoded = true;
     }
 
     void clear() {

@@ -240,6 +240,10 @@ public final class TreeFacts {
     return true;
   }
 
+  /**
+   * Written from the rule (0755 root:root, mtime 0), not with {@code Entry.impliedDirectory}: the
+   * expectation must not come from the code it checks.
+   */
   private static Entry syntheticDir(String path) {
     return new Entry(
         path,

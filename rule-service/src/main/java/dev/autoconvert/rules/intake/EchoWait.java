@@ -53,10 +53,12 @@ class EchoWait {
       return;
     }
     long deadline = System.nanoTime() + limit.toNanos();
-    while (!produced.isOurs(event.registry(), event.digest()) && System.nanoTime() < deadline) {
+    boolean recorded;
+    while (!(recorded = produced.isOurs(event.registry(), event.digest()))
+        && System.nanoTime() < deadline) {
       Thread.sleep(POLL.toMillis());
     }
-    if (!produced.isOurs(event.registry(), event.digest()) && signedByWorker(event)) {
+    if (!recorded && signedByWorker(event)) {
       log.info(
           "{}/{}:{} {} carries the workers' signature: recorded as the output of job {}",
           event.registry(),
