@@ -18,12 +18,12 @@ class PushEventListener {
   private static final Logger log = LoggerFactory.getLogger(PushEventListener.class);
 
   private final PushIntake intake;
-  private final EchoWait echoWait;
+  private final ContentCheck contentCheck;
   private final MeterRegistry meters;
 
-  PushEventListener(PushIntake intake, EchoWait echoWait, MeterRegistry meters) {
+  PushEventListener(PushIntake intake, ContentCheck contentCheck, MeterRegistry meters) {
     this.intake = intake;
-    this.echoWait = echoWait;
+    this.contentCheck = contentCheck;
     this.meters = meters;
   }
 
@@ -36,8 +36,7 @@ class PushEventListener {
     } catch (JacksonException | IllegalArgumentException e) {
       throw MalformedEventException.unreadable("push event", record, e);
     }
-    echoWait.awaitIfPossiblyOurs(event);
-    PushIntake.Accepted accepted = intake.accept(event);
+    PushIntake.Accepted accepted = intake.accept(event, contentCheck.isNydusImage(event));
     meters.counter("autoconvert.push.events", "outcome", accepted.outcome().name()).increment();
     accepted
         .rules()

@@ -31,6 +31,8 @@ class PushIntake {
     UNMATCHED,
     /** a manifest this service pushed, or a worker's layer cache entry (invariant 5) */
     OWN_OUTPUT,
+    /** rules match, but the manifest already is a Nydus image, by whatever tool (invariant 5) */
+    NYDUS_IMAGE,
     /** rules match, but the targets' newest conversions already convert this content */
     SAME_CONTENT,
     /** this event id was processed before */
@@ -58,8 +60,12 @@ class PushIntake {
     this.layerCacheRepository = properties.layerCacheRepository();
   }
 
+  /**
+   * @param nydusImage what {@link ContentCheck} read in the registry: the manifest already is a
+   *     Nydus image
+   */
   @Transactional
-  public Accepted accept(PushEvent event) {
+  public Accepted accept(PushEvent event, boolean nydusImage) {
     if (seen(event.eventId())) {
       return new Accepted(Outcome.DUPLICATE, List.of());
     }
@@ -71,6 +77,10 @@ class PushIntake {
       return new Accepted(Outcome.OWN_OUTPUT, List.of());
     }
     List<Rule> matching = catalog.matching(event.registry(), event.repository(), event.tag());
+    if (nydusImage && !matching.isEmpty()) {
+      record(event, jobs.nextSequence(), Outcome.NYDUS_IMAGE);
+      return new Accepted(Outcome.NYDUS_IMAGE, List.of());
+    }
     // The same push reported twice (two webhooks, a resent notification with a new id): the
     // target's newest conversion already converts this content. A push of other content and then
     // this one again, or a push after a failed conversion, converts again.

@@ -31,7 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Invariant 9: registries keep undelivered notifications in memory only, so a push event can be
  * lost. The reconciler lists the tags a rule matches and opens a job for every tag whose Nydus copy
  * is missing or was made from other content, unless a conversion of that content is running or
- * failed (a failure waits for an operator's retry rather than repeating every period). The same run
+ * failed (a failure waits for an operator's retry rather than repeating every period), or unless
+ * the tag already shows a Nydus image (invariant 5, by content, whoever made it). The same run
  * backfills a new rule.
  *
  * <p>A copy counts as current only while the target tag shows the very manifest the newest
@@ -48,7 +49,8 @@ public class Reconciler {
   private final Jobs jobs;
   private final ProducedDigests produced;
   private final TransactionTemplate tx;
-  private final RegistryClient registries;
+  private final Registries registries;
+  private final RegistryClient client;
   private final List<String> configured;
 
   Reconciler(
@@ -61,7 +63,8 @@ public class Reconciler {
     this.jobs = jobs;
     this.produced = produced;
     this.tx = tx;
-    this.registries = registries.client();
+    this.registries = registries;
+    this.client = registries.client();
     this.configured = registries.hosts();
   }
 
@@ -75,6 +78,7 @@ public class Reconciler {
       int inProgress,
       int awaitingRetry,
       int ownOutput,
+      int nydusImages,
       List<Opened> opened,
       List<String> errors) {}
 
@@ -139,6 +143,7 @@ public class Reconciler {
         tally.inProgress,
         tally.awaitingRetry,
         tally.ownOutput,
+        tally.nydusImages,
         List.copyOf(tally.opened),
         List.copyOf(tally.errors));
   }
@@ -150,6 +155,7 @@ public class Reconciler {
     int inProgress;
     int awaitingRetry;
     int ownOutput;
+    int nydusImages;
     final List<Opened> opened = new ArrayList<>();
     final List<String> errors = new ArrayList<>();
   }
@@ -163,7 +169,7 @@ public class Reconciler {
         && pattern.chars().noneMatch(c -> "*?{}\\".indexOf(c) >= 0)) {
       return List.of(pattern);
     }
-    return registries.listRepositories(host).stream()
+    return client.listRepositories(host).stream()
         .filter(repository -> matcher.matchesRepository(repository))
         .toList();
   }
@@ -173,9 +179,9 @@ public class Reconciler {
       throws RegistryException {
     ImageReference any = ImageReference.of(host, repository, "latest");
     Map<String, String> digests = new LinkedHashMap<>();
-    for (String tag : registries.listTags(any)) {
+    for (String tag : client.listTags(any)) {
       if (matcher.matches(host, repository, tag)) {
-        registries
+        client
             .checkManifest(any.withTag(tag))
             .ifPresent(manifest -> digests.put(tag, manifest.digest().toString()));
       }
@@ -203,6 +209,13 @@ public class Reconciler {
       }
       if (newest.isPresent() && showsOutputOf(newest.get(), host, targetRepository, targetTag)) {
         tally.upToDate++; // the copy of this very content is still there
+        continue;
+      }
+      if (registries
+          .manifest(host, repository, digest)
+          .filter(Registries::isNydusImage)
+          .isPresent()) {
+        tally.nydusImages++;
         continue;
       }
       ConversionJob job =
@@ -244,8 +257,7 @@ public class Reconciler {
   private boolean showsOutputOf(
       Jobs.TargetConversion conversion, String host, String repository, String tag)
       throws RegistryException {
-    Optional<Descriptor> target =
-        registries.checkManifest(ImageReference.of(host, repository, tag));
+    Optional<Descriptor> target = client.checkManifest(ImageReference.of(host, repository, tag));
     if (target.isEmpty()) {
       return false;
     }

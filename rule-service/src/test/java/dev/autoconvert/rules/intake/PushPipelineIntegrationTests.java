@@ -480,6 +480,30 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
         .containsExactlyInAnyOrder("v8-nydus", "v8-nydus-nydus");
   }
 
+  @Test
+  void nydusImagesMadeByOtherToolsMakeNoJob() throws Exception {
+    LocalRegistry registry = registry();
+    String repository = "foreign-nydus-" + RUN + "/app";
+    ruleFor(registry, repository, "*");
+    OciLayout layout = OciLayout.create(dir.resolve("foreign"));
+    byte[] layer = new TarBuilder().file("etc/plain", "plain " + RUN).build();
+    OciLayout.Image nydus = layout.nydusShapedImage("nydus", "amd64", List.of(layer));
+    OciLayout.Image plain = layout.image("plain", "amd64", List.of(layer));
+    // nydusify's copy of v9, pushed before any conversion of ours targets its tag
+    registry.pushFromLayout(layout.path(), "nydus", repository + ":v9-nydus");
+    registry.pushFromLayout(layout.path(), "plain", repository + ":v9");
+    PushEvent nydusPush = at(registry, push(repository, "v9-nydus", nydus.manifest().digest()));
+    PushEvent plainPush = at(registry, push(repository, "v9", plain.manifest().digest()));
+    publish(nydusPush);
+    publish(plainPush);
+
+    assertThat(outcomeOf(nydusPush.eventId())).isEqualTo("NYDUS_IMAGE");
+    assertThat(outcomeOf(plainPush.eventId())).isEqualTo("MATCHED");
+    assertThat(jobs(repository).valueStream().map(j -> j.get("targetTag").asString()))
+        .as("the Nydus image opened no job, the plain image one")
+        .containsExactly("v9-nydus");
+  }
+
   /** {@code event} as the real test registry {@code registry} reports it. */
   private static PushEvent at(LocalRegistry registry, PushEvent event) {
     return new PushEvent(

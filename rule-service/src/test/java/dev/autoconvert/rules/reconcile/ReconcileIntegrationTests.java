@@ -83,6 +83,25 @@ class ReconcileIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
+  void tagsShowingANydusImageAreNotConverted() throws Exception {
+    LocalRegistry registry = registry();
+    OciLayout layout = OciLayout.create(dir.resolve("nydus"));
+    layout.nydusShapedImage("nydus", "amd64", List.of(layer("made by other tooling")));
+    layout.image("plain", "amd64", List.of(layer("plain")));
+    String repository = "recon-nydus-" + RUN + "/app";
+    registry.pushFromLayout(layout.path(), "nydus", repository + ":v1-nydus");
+    registry.pushFromLayout(layout.path(), "plain", repository + ":v2");
+    String ruleId = ruleFor(registry, repository, "*");
+
+    JsonNode report = reconcile(ruleId);
+
+    assertThat(report.get("tagsMatched").asInt()).isEqualTo(2);
+    assertThat(report.get("nydusImages").asInt()).isEqualTo(1);
+    assertThat(report.get("opened").valueStream().map(o -> o.get("tag").asString()))
+        .containsExactly("v2");
+  }
+
+  @Test
   void tagsWhosePushEventsWereLostAreConvertedOnce() throws Exception {
     LocalRegistry registry = registry();
     OciLayout layout = OciLayout.create(dir.resolve("layout"));

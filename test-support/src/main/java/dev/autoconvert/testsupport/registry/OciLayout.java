@@ -83,12 +83,38 @@ public final class OciLayout {
     return image;
   }
 
+  /**
+   * Adds an image shaped as nydus tooling makes one, tagged {@code tag}: its last layer is
+   * annotated as the Nydus bootstrap (NYDUS-FORMAT.md §5.1). Only the manifest says so; the layers
+   * are the given tars.
+   */
+  public Image nydusShapedImage(String tag, String architecture, List<byte[]> layerTars)
+      throws IOException {
+    Image image =
+        image(
+            architecture,
+            layerTars,
+            Map.of(),
+            Map.of("containerd.io/snapshot/nydus-bootstrap", "true"));
+    tag(tag, image.manifest());
+    return image;
+  }
+
   /** Adds an untagged image (e.g. one platform of an index). */
   public Image image(String architecture, List<byte[]> layerTars) throws IOException {
     return image(architecture, layerTars, Map.of());
   }
 
   private Image image(String architecture, List<byte[]> layerTars, Map<String, String> annotations)
+      throws IOException {
+    return image(architecture, layerTars, annotations, Map.of());
+  }
+
+  private Image image(
+      String architecture,
+      List<byte[]> layerTars,
+      Map<String, String> annotations,
+      Map<String, String> lastLayerAnnotations)
       throws IOException {
     List<Blob> layers = new ArrayList<>();
     List<String> diffIds = new ArrayList<>();
@@ -112,6 +138,10 @@ public final class OciLayout {
     manifest.set("config", descriptor(configBlob));
     ArrayNode layerArray = manifest.putArray("layers");
     layers.forEach(layer -> layerArray.add(descriptor(layer)));
+    if (!lastLayerAnnotations.isEmpty() && !layers.isEmpty()) {
+      ObjectNode notes = ((ObjectNode) layerArray.get(layers.size() - 1)).putObject("annotations");
+      lastLayerAnnotations.forEach(notes::put);
+    }
     if (!annotations.isEmpty()) {
       ObjectNode notes = manifest.putObject("annotations");
       annotations.forEach(notes::put);
