@@ -39,6 +39,9 @@ public record SourceKind(Kind kind, String reason) {
   private static final String NYDUS_MANIFEST_ARTIFACT =
       "application/vnd.nydus.image.manifest.v1+json";
 
+  /** The same mark as a platform os.feature, as nydusify wrote it before 2.3.5 (§5.5). */
+  private static final String NYDUS_OS_FEATURE = "nydus.remoteimage.v1";
+
   /**
    * Classifies {@code json} served with {@code mediaType}.
    *
@@ -52,7 +55,12 @@ public record SourceKind(Kind kind, String reason) {
     }
     if (MediaTypes.isIndex(type)) {
       for (JsonNode entry : manifest.path("manifests")) {
-        if (NYDUS_MANIFEST_ARTIFACT.equals(entry.path("artifactType").asString(""))) {
+        if (NYDUS_MANIFEST_ARTIFACT.equals(entry.path("artifactType").asString(""))
+            || entry
+                .path("platform")
+                .path("os.features")
+                .valueStream()
+                .anyMatch(feature -> NYDUS_OS_FEATURE.equals(feature.asString("")))) {
           return new SourceKind(Kind.NYDUS, "index already lists a Nydus manifest");
         }
       }

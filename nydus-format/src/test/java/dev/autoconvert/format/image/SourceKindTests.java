@@ -42,6 +42,22 @@ class SourceKindTests {
   }
 
   @Test
+  void indexMarkedTheLegacyWayIsRecognisedAsNydus() throws IOException {
+    String index =
+        """
+        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
+         {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":1,
+          "platform":{"architecture":"amd64","os":"linux"}},
+         {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":1,
+          "platform":{"architecture":"amd64","os":"linux","os.features":["nydus.remoteimage.v1"]}}]}
+        """
+            .formatted(DIGEST, DIGEST);
+    assertThat(kind(MediaTypes.OCI_INDEX, index)).isEqualTo(Kind.NYDUS);
+    assertThat(kind(MediaTypes.OCI_INDEX, index.replace("nydus.remoteimage.v1", "other")))
+        .isEqualTo(Kind.INDEX);
+  }
+
+  @Test
   void plainImagesAndIndexesAreConvertible() throws IOException {
     assertThat(kind(null, manifest(MediaTypes.OCI_CONFIG, MediaTypes.OCI_LAYER_GZIP, "")))
         .isEqualTo(Kind.IMAGE);
