@@ -11,8 +11,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Deletes finished jobs past their retention ({@link RulesProperties.Jobs} says which stay), with
- * their transitions (by cascade) and the push events no remaining job refers to, in batches of one
- * transaction each.
+ * their transitions (by cascade), the records of the digests they produced and the push events no
+ * remaining job refers to, in batches of one transaction each. An output whose record is gone is
+ * still not converted: intake and the reconciler recognise a Nydus image by its content.
  *
  * <p>One instance purges at a time: a batch takes a transaction-scoped advisory lock, and comes
  * back empty (ending that run) when another instance holds it. Two concurrent batches could each
@@ -49,6 +50,8 @@ class JobRetention {
       jobs AS (
         DELETE FROM conversion_jobs j USING doomed d WHERE j.id = d.id
         RETURNING j.push_event_id),
+      produced AS (
+        DELETE FROM produced_digests p USING doomed d WHERE p.job_id = d.id),
       events AS (
         DELETE FROM push_events p
         WHERE p.event_id IN (SELECT push_event_id FROM jobs)

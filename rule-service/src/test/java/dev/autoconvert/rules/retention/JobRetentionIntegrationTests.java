@@ -67,12 +67,21 @@ class JobRetentionIntegrationTests extends IntegrationTestSupport {
             + " VALUES (?, 'RUNNING', 'SUCCEEDED', 1, now(), 'done')",
         old);
     String event = eventOf("a", old);
+    for (UUID job : List.of(old, newest)) {
+      update(
+          "INSERT INTO produced_digests (registry, digest, repository, job_id, recorded_at)"
+              + " VALUES ('job-retention', ?, 'a', ?, now())",
+          "sha256:" + job,
+          job);
+    }
 
     retention.purge(NOW);
 
     assertThat(exists(old)).isFalse();
     assertThat(queryLong("SELECT count(*) FROM job_transitions WHERE job_id = ?", old)).isZero();
     assertThat(eventExists(event)).isFalse();
+    assertThat(queryLong("SELECT count(*) FROM produced_digests WHERE job_id = ?", old)).isZero();
+    assertThat(queryLong("SELECT count(*) FROM produced_digests WHERE job_id = ?", newest)).isOne();
     assertThat(exists(newest))
         .as("the newest job into a target stays: intake and the reconciler read it")
         .isTrue();
