@@ -12,6 +12,7 @@ import dev.autoconvert.worker.conversion.ImageConversion;
 import dev.autoconvert.worker.conversion.Outcome;
 import dev.autoconvert.worker.conversion.ProgressSink;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -133,11 +134,33 @@ class JobRunner {
                 s.result().layersFromCache(),
                 phases);
         send(JobStatus.SUCCEEDED, null, null, s.targetDigest(), null, result);
+        record(result);
       } else if (outcome instanceof Outcome.Skipped s) {
         send(JobStatus.SKIPPED, null, s.reason(), null, null, null);
       } else if (outcome instanceof Outcome.Superseded s) {
         send(JobStatus.SUPERSEDED, null, s.reason(), s.targetDigest(), null, null);
       }
+    }
+
+    /** What dashboards chart per worker: time per phase, bytes, and layer-cache hits. */
+    private void record(Result result) {
+      result
+          .phaseMillis()
+          .forEach(
+              (phase, millis) ->
+                  Timer.builder("autoconvert.worker.phase")
+                      .description("time a successful conversion spent in each phase")
+                      .tag("phase", phase)
+                      .register(meters)
+                      .record(Duration.ofMillis(millis)));
+      meters.counter("autoconvert.worker.bytes", "direction", "in").increment(result.sourceSize());
+      meters.counter("autoconvert.worker.bytes", "direction", "out").increment(result.targetSize());
+      meters
+          .counter("autoconvert.worker.layers", "source", "converted")
+          .increment(result.layersConverted());
+      meters
+          .counter("autoconvert.worker.layers", "source", "cache")
+          .increment(result.layersFromCache());
     }
 
     void fail(FailureCode code, String reason) {

@@ -74,9 +74,9 @@ class RequestIntakeIntegrationTests {
   int port;
 
   @Test
-  void actuatorServesHealthAndConversionCountsForPrometheus() throws Exception {
-    UUID job = send("corrupt");
-    kafka.awaitTerminal(job, Duration.ofSeconds(30));
+  void actuatorServesHealthAndConversionMetricsForPrometheus() throws Exception {
+    kafka.awaitTerminal(send("corrupt"), Duration.ofSeconds(30));
+    kafka.awaitTerminal(send("ok"), Duration.ofSeconds(30));
     HttpClient http = HttpClient.newHttpClient();
     HttpResponse<String> health =
         http.send(
@@ -93,7 +93,14 @@ class RequestIntakeIntegrationTests {
                 HttpResponse.BodyHandlers.ofString())
             .body();
     assertThat(metrics)
-        .contains("autoconvert_worker_conversions_total{code=\"LAYER_CORRUPT\",status=\"FAILED\"}");
+        .contains("autoconvert_worker_conversions_total{code=\"LAYER_CORRUPT\",status=\"FAILED\"}")
+        .contains("autoconvert_worker_conversions_total{code=\"none\",status=\"SUCCEEDED\"}")
+        .contains("autoconvert_worker_phase_seconds_count{phase=\"pull\"}")
+        .contains("autoconvert_worker_phase_seconds_count{phase=\"queue\"}")
+        .contains("autoconvert_worker_layers_total{source=\"converted\"}")
+        .contains("autoconvert_worker_layers_total{source=\"cache\"}")
+        .contains("autoconvert_worker_bytes_total{direction=\"in\"}")
+        .contains("autoconvert_worker_bytes_total{direction=\"out\"}");
   }
 
   @Test
