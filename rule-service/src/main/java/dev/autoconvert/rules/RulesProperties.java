@@ -1,5 +1,6 @@
 package dev.autoconvert.rules;
 
+import dev.autoconvert.contracts.Topics;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
@@ -26,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  * @param watchdog what happens to jobs no worker reports on (invariant 6)
  * @param pushEvents how long processed push event ids are kept for deduplication
  * @param jobs how long finished jobs are kept for the API and dashboards
+ * @param topics the Kafka topics rule-service reads and writes
  */
 @Validated
 @ConfigurationProperties("autoconvert.rules")
@@ -39,7 +41,21 @@ public record RulesProperties(
     @DefaultValue("autoconvert/layer-cache") @NotBlank String layerCacheRepository,
     @DefaultValue @Valid @NotNull Watchdog watchdog,
     @DefaultValue @Valid @NotNull PushEvents pushEvents,
-    @DefaultValue @Valid @NotNull Jobs jobs) {
+    @DefaultValue @Valid @NotNull Jobs jobs,
+    @DefaultValue @Valid @NotNull KafkaTopics topics) {
+
+  /**
+   * Topic names, the shared ones ({@link Topics}) by default; another set keeps a test run, or a
+   * second deployment on one broker, apart.
+   *
+   * @param pushEvents push events the listener publishes
+   * @param conversionRequests requests for the workers
+   * @param conversionStatus the workers' status updates
+   */
+  public record KafkaTopics(
+      @DefaultValue(Topics.PUSH_EVENTS) @NotBlank String pushEvents,
+      @DefaultValue(Topics.CONVERSION_REQUESTS) @NotBlank String conversionRequests,
+      @DefaultValue(Topics.CONVERSION_STATUS) @NotBlank String conversionStatus) {}
 
   /**
    * @param pollInterval how often the relay looks for unsent rows
@@ -166,6 +182,8 @@ public record RulesProperties(
         + pushEvents
         + ", jobs="
         + jobs
+        + ", topics="
+        + topics
         + "]";
   }
 }

@@ -6,7 +6,6 @@ import dev.autoconvert.contracts.ConversionOptions;
 import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.contracts.JsonCodec;
 import dev.autoconvert.contracts.PushEvent;
-import dev.autoconvert.contracts.Topics;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,6 +54,15 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class IntegrationTestSupport {
   protected static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+  /**
+   * This run's own topics, so that a rule-service or worker running on the same broker ({@code
+   * ./autoconvert up}) never reads what the tests publish, nor the tests what it does.
+   */
+  protected static final String PUSH_EVENTS_TOPIC = "it-rules-push-events-" + RUN;
+
+  protected static final String REQUESTS_TOPIC = "it-rules-requests-" + RUN;
+  protected static final String STATUS_TOPIC = "it-rules-status-" + RUN;
   protected static final String ADMIN_TOKEN = "admin-" + UUID.randomUUID();
   protected static final String READ_TOKEN = "read-" + UUID.randomUUID();
   protected static final String REGISTRY = "registry-it.local:5000";
@@ -88,6 +96,9 @@ public abstract class IntegrationTestSupport {
     registry.add("autoconvert.rules.outbox.poll-interval", () -> "100ms");
     registry.add("autoconvert.rules.metrics.refresh-interval", () -> "500ms");
     registry.add("autoconvert.rules.echo-wait", () -> "8s");
+    registry.add("autoconvert.rules.topics.push-events", () -> PUSH_EVENTS_TOPIC);
+    registry.add("autoconvert.rules.topics.conversion-requests", () -> REQUESTS_TOPIC);
+    registry.add("autoconvert.rules.topics.conversion-status", () -> STATUS_TOPIC);
     // tests sweep and purge themselves, at the times they choose
     registry.add("autoconvert.rules.watchdog.interval", () -> "1h");
     registry.add("autoconvert.rules.push-events.purge-interval", () -> "1h");
@@ -357,7 +368,7 @@ public abstract class IntegrationTestSupport {
   }
 
   protected static void publish(PushEvent event) throws Exception {
-    send(Topics.PUSH_EVENTS, event.key(), event);
+    send(PUSH_EVENTS_TOPIC, event.key(), event);
   }
 
   protected static String digest(String seed) {
@@ -385,7 +396,7 @@ public abstract class IntegrationTestSupport {
       p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
       p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
       requestConsumer = new KafkaConsumer<>(p);
-      requestConsumer.subscribe(List.of(Topics.CONVERSION_REQUESTS));
+      requestConsumer.subscribe(List.of(REQUESTS_TOPIC));
     }
     long deadline = System.nanoTime() + wait.toNanos();
     List<ConsumerRecord<String, byte[]>> found;

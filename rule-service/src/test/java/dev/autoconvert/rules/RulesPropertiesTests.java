@@ -30,7 +30,8 @@ class RulesPropertiesTests {
             "autoconvert/layer-cache",
             new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3),
             new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000),
-            new RulesProperties.Jobs(Duration.ofDays(90), Duration.ofHours(1), 1000));
+            new RulesProperties.Jobs(Duration.ofDays(90), Duration.ofHours(1), 1000),
+            new RulesProperties.KafkaTopics("push", "requests", "status"));
 
     assertThat(properties.toString())
         .contains("127.0.0.1:5000")
@@ -57,6 +58,10 @@ class RulesPropertiesTests {
         .isEqualTo(new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000));
     assertThat(properties.jobs())
         .isEqualTo(new RulesProperties.Jobs(Duration.ofDays(90), Duration.ofHours(1), 1000));
+    assertThat(properties.topics())
+        .isEqualTo(
+            new RulesProperties.KafkaTopics(
+                "registry.push-events", "conversion.requests", "conversion.status"));
   }
 
   @Test
@@ -81,14 +86,25 @@ class RulesPropertiesTests {
         "cache",
         null,
         events,
-        new RulesProperties.Jobs(retention, Duration.ofHours(1), 1000));
+        new RulesProperties.Jobs(retention, Duration.ofHours(1), 1000),
+        null);
   }
 
   @Test
   void sameTokenForAdminAndReadOnlyIsRefused() {
     RulesProperties properties =
         new RulesProperties(
-            "same", "same", null, null, Duration.ofSeconds(1), null, "cache", null, null, null);
+            "same",
+            "same",
+            null,
+            null,
+            Duration.ofSeconds(1),
+            null,
+            "cache",
+            null,
+            null,
+            null,
+            null);
     assertThat(properties.isTokensDistinct()).isFalse();
   }
 }

@@ -28,7 +28,10 @@ class PushEventListener {
   }
 
   // the group is spring.kafka.consumer.group-id (rule-service), not the listener id
-  @KafkaListener(id = "push-events", idIsGroup = false, topics = Topics.PUSH_EVENTS)
+  @KafkaListener(
+      id = "push-events",
+      idIsGroup = false,
+      topics = "${autoconvert.rules.topics.push-events:" + Topics.PUSH_EVENTS + "}")
   void onPush(ConsumerRecord<String, byte[]> record) throws InterruptedException {
     PushEvent event;
     try {

@@ -5,7 +5,7 @@ import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.FailureCode;
 import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.contracts.JsonCodec;
-import dev.autoconvert.contracts.Topics;
+import dev.autoconvert.rules.RulesProperties;
 import dev.autoconvert.rules.outbox.Outbox;
 import java.time.Instant;
 import java.util.Collection;
@@ -29,18 +29,21 @@ public class Jobs {
   private final ProducedDigests produced;
   private final Outbox outbox;
   private final JdbcClient jdbc;
+  private final String requestsTopic;
 
   Jobs(
       JobRepository jobs,
       TransitionRepository transitions,
       ProducedDigests produced,
       Outbox outbox,
-      JdbcClient jdbc) {
+      JdbcClient jdbc,
+      RulesProperties properties) {
     this.jobs = jobs;
     this.transitions = transitions;
     this.produced = produced;
     this.outbox = outbox;
     this.jdbc = jdbc;
+    this.requestsTopic = properties.topics().conversionRequests();
   }
 
   /** The next value of the service-wide push order (ConversionRequest.sequence). */
@@ -79,8 +82,7 @@ public class Jobs {
         new JobTransition(
             job.getId(), null, JobStatus.PENDING, 0, null, null, spec.trigger().name(), now));
     ConversionRequest request = job.request(1, spec.pushedAt());
-    outbox.append(
-        job.getId(), Topics.CONVERSION_REQUESTS, request.key(), JsonCodec.encode(request));
+    outbox.append(job.getId(), requestsTopic, request.key(), JsonCodec.encode(request));
     return job;
   }
 
@@ -178,8 +180,7 @@ public class Jobs {
             job.getFailureCode(),
             why,
             now));
-    outbox.append(
-        job.getId(), Topics.CONVERSION_REQUESTS, request.key(), JsonCodec.encode(request));
+    outbox.append(job.getId(), requestsTopic, request.key(), JsonCodec.encode(request));
   }
 
   /** Ends a job FAILED on rule-service's own account, recording the transition. */

@@ -28,7 +28,10 @@ class StatusListener {
     this.jobs = jobs;
   }
 
-  @KafkaListener(id = "conversion-status", idIsGroup = false, topics = Topics.CONVERSION_STATUS)
+  @KafkaListener(
+      id = "conversion-status",
+      idIsGroup = false,
+      topics = "${autoconvert.rules.topics.conversion-status:" + Topics.CONVERSION_STATUS + "}")
   void onStatus(ConsumerRecord<String, byte[]> record) {
     ConversionStatus update;
     try {

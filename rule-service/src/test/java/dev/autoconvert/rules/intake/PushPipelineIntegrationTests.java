@@ -9,7 +9,6 @@ import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.contracts.JsonCodec;
 import dev.autoconvert.contracts.OutputAnnotations;
 import dev.autoconvert.contracts.PushEvent;
-import dev.autoconvert.contracts.Topics;
 import dev.autoconvert.rules.IntegrationTestSupport;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.OciLayout;
@@ -105,7 +104,7 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
   }
 
   private static void status(UUID jobId, String key, ConversionStatus update) throws Exception {
-    send(Topics.CONVERSION_STATUS, key, update);
+    send(STATUS_TOPIC, key, update);
   }
 
   private static ConversionStatus update(
@@ -183,7 +182,7 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
               },
               assigned -> assigned.size() == 2,
               WAIT);
-      assertThat(topics).containsExactlyInAnyOrder(Topics.PUSH_EVENTS, Topics.CONVERSION_STATUS);
+      assertThat(topics).containsExactlyInAnyOrder(PUSH_EVENTS_TOPIC, STATUS_TOPIC);
     }
   }
 
@@ -192,9 +191,9 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
     String repository = repositoryWithRule("poison", "v*");
     PushEvent event = push(repository, "v1", digest("poison"));
     producer()
-        .send(new ProducerRecord<>(Topics.PUSH_EVENTS, event.key(), "{not json".getBytes()))
+        .send(new ProducerRecord<>(PUSH_EVENTS_TOPIC, event.key(), "{not json".getBytes()))
         .get(10, TimeUnit.SECONDS);
-    send(Topics.PUSH_EVENTS, event.key(), push(repository, "x".repeat(300), digest("poison-long")));
+    send(PUSH_EVENTS_TOPIC, event.key(), push(repository, "x".repeat(300), digest("poison-long")));
     publish(event);
     assertThat(outcomeOf(event.eventId())).isEqualTo("MATCHED");
   }
@@ -219,7 +218,7 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
     publish(sameContent);
     // a later event on the same key (so the same partition) proves the ones before were consumed
     PushEvent marker = push(repository, "latest", digest("dupe-marker"));
-    send(Topics.PUSH_EVENTS, event.key(), marker);
+    send(PUSH_EVENTS_TOPIC, event.key(), marker);
     assertThat(outcomeOf(marker.eventId())).isEqualTo("UNMATCHED");
 
     assertThat(outcomeOf(event.eventId())).isEqualTo("MATCHED");

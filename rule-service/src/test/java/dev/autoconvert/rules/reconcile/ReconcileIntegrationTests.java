@@ -6,7 +6,6 @@ import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.contracts.JsonCodec;
-import dev.autoconvert.contracts.Topics;
 import dev.autoconvert.rules.IntegrationTestSupport;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.OciLayout;
@@ -48,7 +47,7 @@ class ReconcileIntegrationTests extends IntegrationTestSupport {
   /** What a worker reports once it moved the target tag to {@code targetDigest}. */
   private void succeeded(UUID jobId, String targetDigest) throws Exception {
     send(
-        Topics.CONVERSION_STATUS,
+        STATUS_TOPIC,
         jobId.toString(),
         new ConversionStatus(
             jobId,

@@ -8,7 +8,6 @@ import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.FailureCode;
 import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.contracts.JsonCodec;
-import dev.autoconvert.contracts.Topics;
 import dev.autoconvert.rules.IntegrationTestSupport;
 import dev.autoconvert.rules.job.Jobs;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -101,7 +100,7 @@ class WatchdogIntegrationTests extends IntegrationTestSupport {
       sql.setObject(1, job);
       var rs = sql.executeQuery();
       assertThat(rs.next()).isTrue();
-      assertThat(rs.getString(1)).isEqualTo(Topics.CONVERSION_REQUESTS);
+      assertThat(rs.getString(1)).isEqualTo(REQUESTS_TOPIC);
       ConversionRequest request = JsonCodec.decode(rs.getBytes(3), ConversionRequest.class);
       assertThat(rs.getString(2)).isEqualTo(request.key());
       assertThat(request.jobId()).isEqualTo(job);
@@ -225,7 +224,7 @@ class WatchdogIntegrationTests extends IntegrationTestSupport {
                 "INSERT INTO outbox (aggregate_id, topic, message_key, payload, created_at)"
                     + " VALUES (?, ?, ?, ?, now())")) {
           insert.setObject(1, job);
-          insert.setString(2, Topics.CONVERSION_REQUESTS);
+          insert.setString(2, REQUESTS_TOPIC);
           insert.setString(3, "watchdog-test-" + RUN);
           insert.setBytes(4, "{}".getBytes(StandardCharsets.UTF_8));
           insert.executeUpdate();
