@@ -1,5 +1,6 @@
 package dev.autoconvert.listener;
 
+import dev.autoconvert.contracts.Topics;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -23,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBodySize larger webhook bodies are refused with 413 without being read
  * @param kafkaAckTimeout how long a webhook waits for Kafka to acknowledge its events before it is
  *     answered 503; well under the 1 s a registry waits by default
+ * @param pushEventsTopic where push events go ({@link Topics#PUSH_EVENTS} unless a test run or a
+ *     second deployment on one broker needs its own)
  */
 @ConfigurationProperties("autoconvert.listener")
 @Validated
@@ -34,7 +37,8 @@ public record ListenerProperties(
         String defaultRegistry,
     @NotNull @DefaultValue Map<String, @Valid Registry> registries,
     @NotNull @DefaultValue("1MB") DataSize maxBodySize,
-    @NotNull @DefaultValue("600ms") Duration kafkaAckTimeout) {
+    @NotNull @DefaultValue("600ms") Duration kafkaAckTimeout,
+    @NotBlank @DefaultValue(Topics.PUSH_EVENTS) String pushEventsTopic) {
 
   static final String HOST_PORT = "[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?";
 
@@ -70,6 +74,8 @@ public record ListenerProperties(
         + maxBodySize
         + ", kafkaAckTimeout="
         + kafkaAckTimeout
+        + ", pushEventsTopic="
+        + pushEventsTopic
         + "]";
   }
 

@@ -80,7 +80,8 @@ class ListenerPropertiesTests {
             "127.0.0.1:5000",
             Map.of("h", new ListenerProperties.Registry("h.example.com", "registry-secret")),
             DataSize.ofMegabytes(1),
-            Duration.ofMillis(600));
+            Duration.ofMillis(600),
+            "registry.push-events");
 
     assertThat(properties.toString())
         .doesNotContain("global-secret")

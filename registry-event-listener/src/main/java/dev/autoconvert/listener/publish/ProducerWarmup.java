@@ -1,6 +1,6 @@
 package dev.autoconvert.listener.publish;
 
-import dev.autoconvert.contracts.Topics;
+import dev.autoconvert.listener.ListenerProperties;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +21,11 @@ class ProducerWarmup {
   private static final Duration PAUSE = Duration.ofSeconds(1);
 
   private final KafkaTemplate<String, byte[]> template;
+  private final String topic;
 
-  ProducerWarmup(KafkaTemplate<String, byte[]> template) {
+  ProducerWarmup(KafkaTemplate<String, byte[]> template, ListenerProperties properties) {
     this.template = template;
+    this.topic = properties.pushEventsTopic();
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -38,8 +40,8 @@ class ProducerWarmup {
     RuntimeException last = null;
     while (System.nanoTime() < deadline) {
       try {
-        int partitions = template.partitionsFor(Topics.PUSH_EVENTS).size();
-        log.info("Kafka reachable: {} has {} partition(s)", Topics.PUSH_EVENTS, partitions);
+        int partitions = template.partitionsFor(topic).size();
+        log.info("Kafka reachable: {} has {} partition(s)", topic, partitions);
         return;
       } catch (RuntimeException e) {
         last = e;

@@ -19,16 +19,17 @@ import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes push events to {@link Topics#PUSH_EVENTS} and returns only when Kafka acknowledged
- * every one of them (acks=all, idempotent producer). Anything else within the ack timeout throws,
- * so the caller never answers a registry 2xx for an event Kafka has not stored. A send that
- * completes after the timeout is a duplicate of the registry's next delivery, which consumers
- * deduplicate by event id.
+ * Publishes push events to their topic ({@link Topics#PUSH_EVENTS} by default) and returns only
+ * when Kafka acknowledged every one of them (acks=all, idempotent producer). Anything else within
+ * the ack timeout throws, so the caller never answers a registry 2xx for an event Kafka has not
+ * stored. A send that completes after the timeout is a duplicate of the registry's next delivery,
+ * which consumers deduplicate by event id.
  */
 @Component
 public class PushEventPublisher {
   private final KafkaTemplate<String, byte[]> template;
   private final Duration ackTimeout;
+  private final String topic;
 
   PushEventPublisher(
       KafkaTemplate<String, byte[]> template,
@@ -36,6 +37,7 @@ public class PushEventPublisher {
       ListenerProperties properties) {
     this.template = template;
     this.ackTimeout = properties.kafkaAckTimeout();
+    this.topic = properties.pushEventsTopic();
     checkProducerConfig(producerFactory.getConfigurationProperties(), ackTimeout);
     // Creating the (shared) producer validates its configuration without touching the network,
     // so that a bad setting fails the start instead of turning every webhook into a 503.
@@ -52,7 +54,7 @@ public class PushEventPublisher {
     List<CompletableFuture<SendResult<String, byte[]>>> acks = new ArrayList<>(events.size());
     try {
       for (PushEvent event : events) {
-        acks.add(template.send(Topics.PUSH_EVENTS, event.key(), JsonCodec.encode(event)));
+        acks.add(template.send(topic, event.key(), JsonCodec.encode(event)));
       }
       for (CompletableFuture<SendResult<String, byte[]>> ack : acks) {
         ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

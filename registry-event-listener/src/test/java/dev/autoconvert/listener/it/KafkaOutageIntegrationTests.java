@@ -32,6 +32,8 @@ import org.springframework.test.context.DynamicPropertySource;
     properties = "autoconvert.listener.webhook-token=" + KafkaOutageIntegrationTests.TOKEN)
 @DirtiesContext
 class KafkaOutageIntegrationTests {
+  static final String TOPIC = PushEventsTopic.newTopicName();
+
   static final String TOKEN = "outage-token";
 
   /** A registry gives up on a webhook after 1 s by default and then counts it as failed. */
@@ -43,6 +45,7 @@ class KafkaOutageIntegrationTests {
   static void kafka(DynamicPropertyRegistry registry) {
     broker = KafkaBroker.start("listener-outage");
     registry.add("spring.kafka.bootstrap-servers", broker::bootstrapServers);
+    registry.add("autoconvert.listener.push-events-topic", () -> TOPIC);
   }
 
   @AfterAll
@@ -121,7 +124,7 @@ class KafkaOutageIntegrationTests {
     redelivered.forEach(a -> acknowledged.add(a.eventId()));
     background.stream().filter(a -> a.status() == 202).forEach(a -> acknowledged.add(a.eventId()));
 
-    try (PushEventsTopic topic = PushEventsTopic.fromBeginning(broker.bootstrapServers())) {
+    try (PushEventsTopic topic = PushEventsTopic.fromBeginning(broker.bootstrapServers(), TOPIC)) {
       Set<String> stored =
           topic
               .within(

@@ -2,11 +2,11 @@ package dev.autoconvert.listener.it;
 
 import dev.autoconvert.contracts.JsonCodec;
 import dev.autoconvert.contracts.PushEvent;
-import dev.autoconvert.contracts.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
@@ -32,17 +32,22 @@ final class PushEventsTopic implements AutoCloseable {
     this.consumer = consumer;
   }
 
-  static PushEventsTopic fromNow(String bootstrapServers) {
-    return open(bootstrapServers, true);
+  static PushEventsTopic fromNow(String bootstrapServers, String topic) {
+    return open(bootstrapServers, topic, true);
   }
 
   /** For a broker of the test's own, where everything in the topic is the test's. */
-  static PushEventsTopic fromBeginning(String bootstrapServers) {
-    return open(bootstrapServers, false);
+  static PushEventsTopic fromBeginning(String bootstrapServers, String topic) {
+    return open(bootstrapServers, topic, false);
   }
 
-  private static PushEventsTopic open(String bootstrapServers, boolean atEnd) {
-    createIfMissing(bootstrapServers);
+  /** A topic of the test class's own, so that a running rule-service never reads test events. */
+  static String newTopicName() {
+    return "it-listener-push-events-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static PushEventsTopic open(String bootstrapServers, String topic, boolean atEnd) {
+    createIfMissing(bootstrapServers, topic);
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -55,7 +60,7 @@ final class PushEventsTopic implements AutoCloseable {
             new StringDeserializer(),
             new ByteArrayDeserializer());
     List<TopicPartition> partitions =
-        consumer.partitionsFor(Topics.PUSH_EVENTS, Duration.ofSeconds(30)).stream()
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
             .map(info -> new TopicPartition(info.topic(), info.partition()))
             .toList();
     consumer.assign(partitions);
@@ -101,13 +106,13 @@ final class PushEventsTopic implements AutoCloseable {
     return JsonCodec.decode(record.value(), PushEvent.class);
   }
 
-  private static void createIfMissing(String bootstrapServers) {
+  private static void createIfMissing(String bootstrapServers, String topic) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      admin.createTopics(List.of(new NewTopic(Topics.PUSH_EVENTS, 3, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create " + Topics.PUSH_EVENTS, e.getCause());
+        throw new IllegalStateException("cannot create " + topic, e.getCause());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -32,6 +32,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @DirtiesContext
 class RegistryNotificationsIntegrationTests {
+  static final String TOPIC = PushEventsTopic.newTopicName();
+
   static final String KAFKA = WebhookIntakeIntegrationTests.KAFKA;
   static final String TOKEN = "registry-it-token";
 
@@ -50,6 +52,7 @@ class RegistryNotificationsIntegrationTests {
             .start();
     properties.add("server.port", () -> listenerPort);
     properties.add("spring.kafka.bootstrap-servers", () -> KAFKA);
+    properties.add("autoconvert.listener.push-events-topic", () -> TOPIC);
     properties.add("autoconvert.listener.webhook-token", () -> TOKEN);
     properties.add("autoconvert.listener.default-registry", registry::host);
   }
@@ -66,7 +69,7 @@ class RegistryNotificationsIntegrationTests {
 
   @BeforeEach
   void openTopic() {
-    topic = PushEventsTopic.fromNow(KAFKA);
+    topic = PushEventsTopic.fromNow(KAFKA, TOPIC);
     namespace = Webhooks.uniqueNamespace("e2e");
   }
 

@@ -41,6 +41,8 @@ import org.springframework.test.context.DynamicPropertySource;
     })
 @ExtendWith(OutputCaptureExtension.class)
 class WebhookIntakeIntegrationTests {
+  static final String TOPIC = PushEventsTopic.newTopicName();
+
   static final String KAFKA =
       System.getenv().getOrDefault("AUTOCONVERT_TEST_KAFKA", "127.0.0.1:9092");
   static final String TOKEN = "it-token-" + UUID.randomUUID();
@@ -51,6 +53,7 @@ class WebhookIntakeIntegrationTests {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("spring.kafka.bootstrap-servers", () -> KAFKA);
+    registry.add("autoconvert.listener.push-events-topic", () -> TOPIC);
     registry.add("autoconvert.listener.webhook-token", () -> TOKEN);
     registry.add("autoconvert.listener.default-registry", () -> REGISTRY);
     registry.add("autoconvert.listener.max-body-size", () -> "64KB");
@@ -73,7 +76,7 @@ class WebhookIntakeIntegrationTests {
   @BeforeEach
   void setUp() {
     webhooks = new Webhooks(port);
-    topic = PushEventsTopic.fromNow(KAFKA);
+    topic = PushEventsTopic.fromNow(KAFKA, TOPIC);
     namespace = Webhooks.uniqueNamespace("it");
   }
 

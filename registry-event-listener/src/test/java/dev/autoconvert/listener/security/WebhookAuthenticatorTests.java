@@ -22,7 +22,8 @@ class WebhookAuthenticatorTests {
                   "mirror",
                   new ListenerProperties.Registry("mirror.example.com", "")),
               DataSize.ofMegabytes(1),
-              Duration.ofMillis(600)));
+              Duration.ofMillis(600),
+              "registry.push-events"));
 
   @Test
   void acceptsTheBearerToken() {
