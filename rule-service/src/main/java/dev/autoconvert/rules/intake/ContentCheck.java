@@ -84,7 +84,7 @@ class ContentCheck {
       produced.record(event.registry(), event.digest(), event.repository(), active.get());
       return false;
     }
-    return Registries.isNydusImage(manifest.get());
+    return registries.isNydusImage(event.registry(), event.repository(), manifest.get());
   }
 
   /** Polls for the digest record of {@code event} until the echo-wait limit. */

@@ -213,7 +213,7 @@ public class Reconciler {
       }
       if (registries
           .manifest(host, repository, digest)
-          .filter(Registries::isNydusImage)
+          .filter(manifest -> registries.isNydusImage(host, repository, manifest))
           .isPresent()) {
         tally.nydusImages++;
         continue;

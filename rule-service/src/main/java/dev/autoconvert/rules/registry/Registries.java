@@ -1,6 +1,8 @@
 package dev.autoconvert.rules.registry;
 
 import dev.autoconvert.format.FormatException;
+import dev.autoconvert.format.image.IndexEntry;
+import dev.autoconvert.format.image.SourceIndex;
 import dev.autoconvert.format.image.SourceKind;
 import dev.autoconvert.oci.Digest;
 import dev.autoconvert.oci.ImageReference;
@@ -76,14 +78,32 @@ public class Registries {
   }
 
   /**
-   * Whether {@code manifest} already is a Nydus image (its last layer a Nydus bootstrap, or an
-   * index listing a Nydus manifest), made by the workers or by other tooling.
+   * Whether {@code manifest}, read from {@code repository}, already is a Nydus image, made by the
+   * workers or by other tooling: its last layer is a Nydus bootstrap, or it is an index that marks
+   * a Nydus manifest or whose image manifests all are Nydus images (nydusify without
+   * merge-platform). An index costs one more read when its first image is not Nydus, the common
+   * case, and one per image otherwise.
    */
-  public static boolean isNydusImage(RawManifest manifest) {
+  public boolean isNydusImage(String host, String repository, RawManifest manifest) {
     try {
-      return SourceKind.of(manifest.mediaType(), manifest.bytes()).kind() == SourceKind.Kind.NYDUS;
+      SourceKind kind = SourceKind.of(manifest.mediaType(), manifest.bytes());
+      if (kind.kind() != SourceKind.Kind.INDEX) {
+        return kind.kind() == SourceKind.Kind.NYDUS;
+      }
+      List<IndexEntry> images =
+          new SourceIndex(repository, manifest.digest().toString(), manifest.bytes())
+              .select(List.of());
+      for (IndexEntry image : images) {
+        Optional<RawManifest> child = manifest(host, repository, image.manifest().digest());
+        if (child.isEmpty()
+            || SourceKind.of(child.get().mediaType(), child.get().bytes()).kind()
+                != SourceKind.Kind.NYDUS) {
+          return false;
+        }
+      }
+      return !images.isEmpty();
     } catch (FormatException e) {
-      return false; // not JSON: the worker fails it with the reason
+      return false; // not a manifest this reads: the worker fails it with the reason
     }
   }
 }

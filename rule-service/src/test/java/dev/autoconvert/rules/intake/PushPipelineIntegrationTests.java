@@ -503,6 +503,36 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
         .containsExactly("v9-nydus");
   }
 
+  @Test
+  void indexOfNydusImagesMakesNoJobAndAnIndexOfPlainImagesDoes() throws Exception {
+    LocalRegistry registry = registry();
+    String repository = "nydus-index-" + RUN + "/app";
+    ruleFor(registry, repository, "*");
+    OciLayout layout = OciLayout.create(dir.resolve("nydus-index"));
+    List<byte[]> layers = List.of(new TarBuilder().file("etc/arch", "multi " + RUN).build());
+    OciLayout.Blob nydus =
+        layout.index(
+            "nydus",
+            List.of(
+                layout.nydusShapedImage("nydus-amd64", "amd64", layers),
+                layout.nydusShapedImage("nydus-arm64", "arm64", layers)));
+    OciLayout.Blob plain =
+        layout.index(
+            "plain", List.of(layout.image("amd64", layers), layout.image("arm64", layers)));
+    // nydusify --platform linux/amd64,linux/arm64 without --merge-platform: nothing marks the index
+    registry.pushFromLayout(layout.path(), "nydus", repository + ":v10-nydus");
+    registry.pushFromLayout(layout.path(), "plain", repository + ":v10");
+    PushEvent nydusPush = at(registry, push(repository, "v10-nydus", nydus.digest()));
+    PushEvent plainPush = at(registry, push(repository, "v10", plain.digest()));
+    publish(nydusPush);
+    publish(plainPush);
+
+    assertThat(outcomeOf(nydusPush.eventId())).isEqualTo("NYDUS_IMAGE");
+    assertThat(outcomeOf(plainPush.eventId())).isEqualTo("MATCHED");
+    assertThat(jobs(repository).valueStream().map(j -> j.get("targetTag").asString()))
+        .containsExactly("v10-nydus");
+  }
+
   /** {@code event} as the real test registry {@code registry} reports it. */
   private static PushEvent at(LocalRegistry registry, PushEvent event) {
     return new PushEvent(
