@@ -76,9 +76,19 @@ class RulesPropertiesTests {
 
   private static RulesProperties withJobRetention(
       Duration retention, RulesProperties.PushEvents events) {
+    return minimal(
+        "admin", "read", events, new RulesProperties.Jobs(retention, Duration.ofHours(1), 1000));
+  }
+
+  /** Only what the validation rule under test reads; the rest null. */
+  private static RulesProperties minimal(
+      String adminToken,
+      String readToken,
+      RulesProperties.PushEvents events,
+      RulesProperties.Jobs jobs) {
     return new RulesProperties(
-        "admin",
-        "read",
+        adminToken,
+        readToken,
         null,
         null,
         Duration.ofSeconds(1),
@@ -86,25 +96,13 @@ class RulesPropertiesTests {
         "cache",
         null,
         events,
-        new RulesProperties.Jobs(retention, Duration.ofHours(1), 1000),
+        jobs,
         null);
   }
 
   @Test
   void sameTokenForAdminAndReadOnlyIsRefused() {
-    RulesProperties properties =
-        new RulesProperties(
-            "same",
-            "same",
-            null,
-            null,
-            Duration.ofSeconds(1),
-            null,
-            "cache",
-            null,
-            null,
-            null,
-            null);
+    RulesProperties properties = minimal("same", "same", null, null);
     assertThat(properties.isTokensDistinct()).isFalse();
   }
 }

@@ -481,34 +481,20 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
 
   @Test
   void nydusImagesMadeByOtherToolsMakeNoJob() throws Exception {
-    LocalRegistry registry = registry();
-    String repository = "foreign-nydus-" + RUN + "/app";
-    ruleFor(registry, repository, "*");
-    OciLayout layout = OciLayout.create(dir.resolve("foreign"));
+    Repository repository = convertingEverything("foreign-nydus");
+    OciLayout layout = repository.layout();
     byte[] layer = new TarBuilder().file("etc/plain", "plain " + RUN).build();
     OciLayout.Image nydus = layout.nydusShapedImage("nydus", "amd64", List.of(layer));
     OciLayout.Image plain = layout.image("plain", "amd64", List.of(layer));
     // nydusify's copy of v9, pushed before any conversion of ours targets its tag
-    registry.pushFromLayout(layout.path(), "nydus", repository + ":v9-nydus");
-    registry.pushFromLayout(layout.path(), "plain", repository + ":v9");
-    PushEvent nydusPush = at(registry, push(repository, "v9-nydus", nydus.manifest().digest()));
-    PushEvent plainPush = at(registry, push(repository, "v9", plain.manifest().digest()));
-    publish(nydusPush);
-    publish(plainPush);
-
-    assertThat(outcomeOf(nydusPush.eventId())).isEqualTo("NYDUS_IMAGE");
-    assertThat(outcomeOf(plainPush.eventId())).isEqualTo("MATCHED");
-    assertThat(jobs(repository).valueStream().map(j -> j.get("targetTag").asString()))
-        .as("the Nydus image opened no job, the plain image one")
-        .containsExactly("v9-nydus");
+    onlyThePlainPushConverts(
+        repository, "v9", nydus.manifest().digest(), plain.manifest().digest());
   }
 
   @Test
   void indexOfNydusImagesMakesNoJobAndAnIndexOfPlainImagesDoes() throws Exception {
-    LocalRegistry registry = registry();
-    String repository = "nydus-index-" + RUN + "/app";
-    ruleFor(registry, repository, "*");
-    OciLayout layout = OciLayout.create(dir.resolve("nydus-index"));
+    Repository repository = convertingEverything("nydus-index");
+    OciLayout layout = repository.layout();
     List<byte[]> layers = List.of(new TarBuilder().file("etc/arch", "multi " + RUN).build());
     OciLayout.Blob nydus =
         layout.index(
@@ -520,17 +506,39 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
         layout.index(
             "plain", List.of(layout.image("amd64", layers), layout.image("arm64", layers)));
     // nydusify --platform linux/amd64,linux/arm64 without --merge-platform: nothing marks the index
-    registry.pushFromLayout(layout.path(), "nydus", repository + ":v10-nydus");
-    registry.pushFromLayout(layout.path(), "plain", repository + ":v10");
-    PushEvent nydusPush = at(registry, push(repository, "v10-nydus", nydus.digest()));
-    PushEvent plainPush = at(registry, push(repository, "v10", plain.digest()));
+    onlyThePlainPushConverts(repository, "v10", nydus.digest(), plain.digest());
+  }
+
+  /** A repository of the real test registry whose every tag a rule converts, and a layout. */
+  private record Repository(LocalRegistry registry, String name, OciLayout layout) {}
+
+  private Repository convertingEverything(String purpose) throws Exception {
+    LocalRegistry registry = registry();
+    String name = purpose + "-" + RUN + "/app";
+    ruleFor(registry, name, "*");
+    return new Repository(registry, name, OciLayout.create(dir.resolve(purpose)));
+  }
+
+  /**
+   * Pushes the layout's {@code nydus} as {@code tag}-nydus and its {@code plain} as {@code tag}:
+   * only the plain image opens a job.
+   */
+  private void onlyThePlainPushConverts(
+      Repository repository, String tag, String nydusDigest, String plainDigest) throws Exception {
+    LocalRegistry registry = repository.registry();
+    Path layout = repository.layout().path();
+    registry.pushFromLayout(layout, "nydus", repository.name() + ":" + tag + "-nydus");
+    registry.pushFromLayout(layout, "plain", repository.name() + ":" + tag);
+    PushEvent nydusPush = at(registry, push(repository.name(), tag + "-nydus", nydusDigest));
+    PushEvent plainPush = at(registry, push(repository.name(), tag, plainDigest));
     publish(nydusPush);
     publish(plainPush);
 
     assertThat(outcomeOf(nydusPush.eventId())).isEqualTo("NYDUS_IMAGE");
     assertThat(outcomeOf(plainPush.eventId())).isEqualTo("MATCHED");
-    assertThat(jobs(repository).valueStream().map(j -> j.get("targetTag").asString()))
-        .containsExactly("v10-nydus");
+    assertThat(jobs(repository.name()).valueStream().map(j -> j.get("targetTag").asString()))
+        .as("the Nydus image opened no job, the plain image one")
+        .containsExactly(tag + "-nydus");
   }
 
   /** {@code event} as the real test registry {@code registry} reports it. */
