@@ -53,7 +53,9 @@ public final class LayerBench {
    */
   private static final int WARMUP_ROUNDS = 3;
 
-  private static final int ROUNDS = 5;
+  /** Odd, for a plain median; the summary lines also print the rounds' range. */
+  private static final int ROUNDS = 7;
+
   private static final int MIB = 1 << 20;
 
   private LayerBench() {}
@@ -231,11 +233,21 @@ public final class LayerBench {
           fastest.peakHeap() / MIB);
     }
     System.out.printf(
-        "  converter 1 thread, sha256, vs floor: %.2f (wall), %.2f (CPU)%n",
-        medianRatio(runs, 1, one, Result::seconds), medianRatio(runs, 1, one, Result::cpuSeconds));
+        "  converter 1 thread, sha256, vs reference: %s (wall), %s (CPU)%n",
+        spread(runs, 0, one, Result::seconds), spread(runs, 0, one, Result::cpuSeconds));
     System.out.printf(
-        "  2 threads vs 1 thread (wall): blake3 %.2fx, sha256 %.2fx%n",
-        medianRatio(runs, 2, 4, Result::seconds), medianRatio(runs, one, two, Result::seconds));
+        "  converter 1 thread, sha256, vs floor: %s (wall), %s (CPU)%n",
+        spread(runs, 1, one, Result::seconds), spread(runs, 1, one, Result::cpuSeconds));
+    System.out.printf(
+        "  2 threads vs 1 thread (wall, times as fast): blake3 %s, sha256 %s%n",
+        spread(runs, 2, 4, Result::seconds), spread(runs, one, two, Result::seconds));
+  }
+
+  /** The median ratio and, in brackets, the lowest and highest of the rounds. */
+  private static String spread(
+      Result[][] runs, int base, int pipeline, ToDoubleFunction<Result> time) {
+    double[] ratios = ratios(runs, base, pipeline, time);
+    return String.format("%.2f [%.2f-%.2f]", median(ratios), ratios[0], ratios[ratios.length - 1]);
   }
 
   /**
@@ -244,13 +256,21 @@ public final class LayerBench {
    */
   private static double medianRatio(
       Result[][] runs, int base, int pipeline, ToDoubleFunction<Result> time) {
-    double[] ratios =
-        Arrays.stream(runs)
-            .mapToDouble(r -> time.applyAsDouble(r[base]) / time.applyAsDouble(r[pipeline]))
-            .sorted()
-            .toArray();
-    int mid = ratios.length / 2;
-    return ratios.length % 2 == 1 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+    return median(ratios(runs, base, pipeline, time));
+  }
+
+  /** Per round, {@code base}'s time divided by {@code pipeline}'s, sorted. */
+  private static double[] ratios(
+      Result[][] runs, int base, int pipeline, ToDoubleFunction<Result> time) {
+    return Arrays.stream(runs)
+        .mapToDouble(r -> time.applyAsDouble(r[base]) / time.applyAsDouble(r[pipeline]))
+        .sorted()
+        .toArray();
+  }
+
+  private static double median(double[] sorted) {
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
   private static ConvertedLayer convert(Path layer, LayerOptions options) throws IOException {
