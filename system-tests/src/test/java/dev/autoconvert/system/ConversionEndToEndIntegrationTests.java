@@ -28,6 +28,9 @@ class ConversionEndToEndIntegrationTests {
   /** Annotation on the last layer of a Nydus image: the bootstrap (NYDUS-FORMAT.md). */
   private static final String BOOTSTRAP_ANNOTATION = "containerd.io/snapshot/nydus-bootstrap";
 
+  private static final String PUSH_EVENTS_METRIC = "autoconvert_push_events_total";
+  private static final String NYDUS_IMAGE = "outcome=\"NYDUS_IMAGE\"";
+
   private static final String RUN =
       HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   private static final String REPOSITORY = "systest/" + RUN + "-converted";
@@ -107,6 +110,33 @@ class ConversionEndToEndIntegrationTests {
         NOTHING_MORE,
         REPOSITORY,
         jobs -> jobs.size() == 1 && "v1".equals(jobs.get(0).path("sourceTag").asString()));
+  }
+
+  @Test
+  void nydusImageMadeOutsideTheServiceMakesNoJob() throws Exception {
+    String repository = "systest/" + RUN + "-made-elsewhere";
+    rule(repository);
+    SampleImages images = new SampleImages(system, workDir);
+    Path source = images.build();
+    Path converted = workDir.resolve("converted");
+    // converted by hand with the command line: not a digest the service pushed, and unsigned
+    Commands.Result convert =
+        Commands.run(
+            system.repoRoot(),
+            Duration.ofMinutes(5),
+            "./autoconvert",
+            "convert",
+            "--source",
+            "oci:" + source + ":" + SampleImages.LAYOUT_TAG,
+            "--target",
+            "oci:" + converted + ":nydus");
+    assertThat(convert.exitCode()).as("./autoconvert convert: %s", convert.output()).isZero();
+    double before = system.ruleServiceMetric(PUSH_EVENTS_METRIC, NYDUS_IMAGE);
+
+    images.push(converted, "nydus", repository, "v1");
+
+    system.awaitRuleServiceMetricAbove(PUSH_EVENTS_METRIC, NYDUS_IMAGE, before, CONVERSION_ENDS);
+    system.holdsFor(NOTHING_MORE, repository, List::isEmpty);
   }
 
   @Test

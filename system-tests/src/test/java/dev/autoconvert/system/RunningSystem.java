@@ -162,6 +162,52 @@ final class RunningSystem {
     } while (System.nanoTime() < end);
   }
 
+  /**
+   * The value rule-service's {@code /actuator/prometheus} shows for {@code name} with a label set
+   * containing {@code label} (e.g. {@code outcome="MATCHED"}); 0 before the series exists.
+   */
+  double ruleServiceMetric(String name, String label) throws IOException, InterruptedException {
+    Response scrape =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create(setting("AUTOCONVERT_API_URL") + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build());
+    if (!scrape.successful()) {
+      throw new AssertionError("GET /actuator/prometheus answered " + scrape.status());
+    }
+    return scrape
+        .body()
+        .lines()
+        .filter(line -> line.startsWith(name + "{") && line.contains(label))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  /** Polls {@link #ruleServiceMetric} until it exceeds {@code floor}. */
+  void awaitRuleServiceMetricAbove(String name, String label, double floor, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    double value;
+    while ((value = ruleServiceMetric(name, label)) <= floor) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            name
+                + "{"
+                + label
+                + "} stayed at "
+                + value
+                + " for "
+                + timeout
+                + " (from "
+                + floor
+                + ")");
+      }
+      Thread.sleep(POLL_INTERVAL.toMillis());
+    }
+  }
+
   /** Posts a Distribution notification envelope to the listener; token null sends none. */
   Response deliverWebhook(String envelope, String token) throws IOException, InterruptedException {
     HttpRequest.Builder request =

@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 final class SampleImages {
 
-  private static final String LAYOUT_TAG = "sample";
+  static final String LAYOUT_TAG = "sample";
 
   private final RunningSystem system;
   private final Path workDir;
@@ -27,11 +27,22 @@ final class SampleImages {
 
   /** Builds a new image (fresh random content) and pushes it as {@code repository:tag}. */
   Pushed push(String repository, String tag) throws IOException, InterruptedException {
+    return push(build(), LAYOUT_TAG, repository, tag);
+  }
+
+  /** Builds a new image into an OCI layout of its own; its tag there is {@link #LAYOUT_TAG}. */
+  Path build() throws IOException, InterruptedException {
     Path layout = Files.createTempDirectory(workDir, "oci");
     run(
         system.repoRoot().resolve("infra/sample-image.sh").toString(),
         layout.toString(),
         LAYOUT_TAG);
+    return layout;
+  }
+
+  /** Pushes {@code layoutTag} of an OCI layout as {@code repository:tag}. */
+  Pushed push(Path layout, String layoutTag, String repository, String tag)
+      throws IOException, InterruptedException {
     Path digestFile = layout.resolveSibling(layout.getFileName() + ".digest");
     run(
         "skopeo",
@@ -40,7 +51,7 @@ final class SampleImages {
         "--dest-tls-verify=false",
         "--digestfile",
         digestFile.toString(),
-        "oci:" + layout + ":" + LAYOUT_TAG,
+        "oci:" + layout + ":" + layoutTag,
         "docker://" + system.registry() + "/" + repository + ":" + tag);
     String digest = Files.readString(digestFile).trim();
     RunningSystem.Response manifest = system.registryManifest(repository, digest);
