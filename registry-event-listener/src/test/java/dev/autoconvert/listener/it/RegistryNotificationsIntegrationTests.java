@@ -3,12 +3,11 @@ package dev.autoconvert.listener.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoconvert.contracts.PushEvent;
+import dev.autoconvert.testsupport.net.FreePorts;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.OciLayout;
 import dev.autoconvert.testsupport.registry.TarBuilder;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +41,7 @@ class RegistryNotificationsIntegrationTests {
   @DynamicPropertySource
   static void wiring(DynamicPropertyRegistry properties) throws IOException {
     // The registry needs the listener's URL and the listener the registry's host: fix the port.
-    int listenerPort = freePort();
+    int listenerPort = FreePorts.one();
     registry =
         LocalRegistry.builder()
             .notifications(
@@ -135,11 +134,5 @@ class RegistryNotificationsIntegrationTests {
     assertThat(topic.within(this::mine, Duration.ofSeconds(2)))
         .extracting(record -> PushEventsTopic.decode(record).eventId())
         .allSatisfy(id -> assertThat(id).isEqualTo(event.eventId()));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -1,10 +1,10 @@
 package dev.autoconvert.testsupport.kafka;
 
+import dev.autoconvert.testsupport.net.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +74,7 @@ public final class KafkaBroker implements AutoCloseable {
   private static KafkaBroker prepare(Path lib, String name) {
     try {
       Path work = Files.createTempDirectory("kafka-" + name + "-");
-      int[] ports = freePorts(2);
+      int[] ports = FreePorts.distinct(2);
       KafkaBroker broker = new KafkaBroker(lib, work, ports[0], ports[1]);
       broker.writeConfig();
       broker.format();
@@ -335,24 +335,6 @@ public final class KafkaBroker implements AutoCloseable {
     }
     throw new IllegalStateException(
         "no repository root (a directory with 'autoconvert' or '.git') above " + start);
-  }
-
-  private static int[] freePorts(int count) throws IOException {
-    // Held open together so the same port is not handed out twice.
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        sockets.add(socket);
-        ports[i] = socket.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    }
   }
 
   private static String tail(Path file) {

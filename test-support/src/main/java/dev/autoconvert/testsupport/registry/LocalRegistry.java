@@ -1,9 +1,9 @@
 package dev.autoconvert.testsupport.registry;
 
+import dev.autoconvert.testsupport.net.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +51,7 @@ public final class LocalRegistry implements AutoCloseable {
   private LocalRegistry(Builder options) throws IOException {
     this.options = options;
     this.dir = Files.createTempDirectory("local-registry");
-    this.port = freePort();
+    this.port = FreePorts.one();
     this.config = dir.resolve("config.yml");
     this.log = dir.resolve("registry.log");
     this.tokenServer =
@@ -288,12 +288,6 @@ public final class LocalRegistry implements AutoCloseable {
     return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
   /** Stops the registry (and token server) and deletes its storage. */
   @Override
   public void close() throws IOException {
@@ -359,15 +353,22 @@ public final class LocalRegistry implements AutoCloseable {
       return this;
     }
 
-    /** Starts the registry; skips the calling test when docker-registry is not installed. */
+    /**
+     * Starts the registry; skips the calling test when docker-registry is not installed. A port
+     * taken between choosing and binding it is replaced by another.
+     */
     public LocalRegistry start() throws IOException {
       Executables.assumeOnPath("docker-registry");
-      LocalRegistry registry = new LocalRegistry(this);
-      try {
-        return registry.startProcess();
-      } catch (IOException | RuntimeException e) {
-        registry.close();
-        throw e;
+      for (int attempt = 1; ; attempt++) {
+        LocalRegistry registry = new LocalRegistry(this);
+        try {
+          return registry.startProcess();
+        } catch (IOException | RuntimeException e) {
+          registry.close();
+          if (attempt == 3 || !String.valueOf(e.getMessage()).contains("address already in use")) {
+            throw e;
+          }
+        }
       }
     }
   }
