@@ -78,11 +78,15 @@ public record RulesProperties(
    * @param interval pause between periodic reconciliations of every enabled rule
    * @param requestTimeout per registry request
    * @param registries registries the reconciler may list; none configured means no periodic runs
+   * @param contentReadTimeout per manifest read that intake and the reconciler make to recognise
+   *     Nydus images: one attempt, no retries, since intake waits for it; where it fails, the
+   *     worker reads the manifest and decides
    */
   public record Reconcile(
       @DefaultValue("15m") @NotNull Duration interval,
       @DefaultValue("30s") @NotNull Duration requestTimeout,
-      @DefaultValue List<@Valid Registry> registries) {}
+      @DefaultValue List<@Valid Registry> registries,
+      @DefaultValue("5s") @NotNull Duration contentReadTimeout) {}
 
   /**
    * Finds QUEUED, RUNNING and RETRYING jobs without any status update (progress included) for

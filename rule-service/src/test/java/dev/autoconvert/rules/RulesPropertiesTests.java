@@ -26,7 +26,8 @@ class RulesPropertiesTests {
                 Duration.ofSeconds(30),
                 List.of(
                     new RulesProperties.Registry(
-                        "127.0.0.1:5000", true, "robot", "registry-secret-value"))),
+                        "127.0.0.1:5000", true, "robot", "registry-secret-value")),
+                Duration.ofSeconds(5)),
             "autoconvert/layer-cache",
             new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3),
             new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000),

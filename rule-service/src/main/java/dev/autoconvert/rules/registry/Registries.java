@@ -10,6 +10,7 @@ import dev.autoconvert.oci.RegistryException;
 import dev.autoconvert.oci.manifest.RawManifest;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
+import dev.autoconvert.oci.registry.RetryPolicy;
 import dev.autoconvert.rules.RulesProperties;
 import java.util.List;
 import java.util.Optional;
@@ -27,21 +28,35 @@ public class Registries {
   private static final Logger log = LoggerFactory.getLogger(Registries.class);
 
   private final RegistryClient client;
+  private final RegistryClient contentClient;
   private final List<String> hosts;
 
   Registries(RulesProperties properties) {
     RulesProperties.Reconcile config = properties.reconcile();
-    RegistryClient.Builder builder =
-        RegistryClient.builder().requestTimeout(config.requestTimeout());
-    for (RulesProperties.Registry registry : config.registries()) {
-      RegistryConfig registryConfig =
-          new RegistryConfig(registry.host(), registry.plainHttp(), null);
-      builder.registry(
-          registry.username() == null
-              ? registryConfig
-              : registryConfig.withCredentials(registry.username(), registry.password()));
-    }
-    this.client = builder.build();
+    List<RegistryConfig> registries =
+        config.registries().stream()
+            .map(
+                registry -> {
+                  RegistryConfig plain =
+                      new RegistryConfig(registry.host(), registry.plainHttp(), null);
+                  return registry.username() == null
+                      ? plain
+                      : plain.withCredentials(registry.username(), registry.password());
+                })
+            .toList();
+    this.client =
+        RegistryClient.builder()
+            .registries(registries)
+            .requestTimeout(config.requestTimeout())
+            .build();
+    // intake waits for these reads: one short attempt, and the worker decides where it fails
+    this.contentClient =
+        RegistryClient.builder()
+            .registries(registries)
+            .requestTimeout(config.contentReadTimeout())
+            .connectTimeout(config.contentReadTimeout())
+            .retryPolicy(RetryPolicy.NONE)
+            .build();
     this.hosts = config.registries().stream().map(RulesProperties.Registry::host).toList();
   }
 
@@ -60,8 +75,8 @@ public class Registries {
 
   /**
    * The manifest {@code digest} of {@code repository}, or empty where the registry is not one of
-   * these or cannot serve it (logged): callers then leave the decision to the worker, which reads
-   * it anyway.
+   * these or does not serve it within one attempt of {@code content-read-timeout} (logged): callers
+   * then leave the decision to the worker, which reads it anyway.
    */
   public Optional<RawManifest> manifest(String host, String repository, String digest) {
     if (!isConfigured(host)) {
@@ -69,7 +84,7 @@ public class Registries {
     }
     try {
       return Optional.of(
-          client.pullManifest(
+          contentClient.pullManifest(
               ImageReference.of(host, repository, "latest").withDigest(Digest.parse(digest))));
     } catch (RegistryException | IllegalArgumentException e) {
       log.warn("could not read {}/{}@{}: {}", host, repository, digest, e.getMessage());

@@ -1,0 +1,64 @@
+package dev.autoconvert.rules.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoconvert.rules.RulesProperties;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class RegistriesTests {
+
+  private static RulesProperties reading(String host, Duration contentReadTimeout) {
+    return new RulesProperties(
+        "admin",
+        "read",
+        null,
+        null,
+        Duration.ofSeconds(1),
+        new RulesProperties.Reconcile(
+            Duration.ofMinutes(15),
+            Duration.ofSeconds(30),
+            List.of(new RulesProperties.Registry(host, true, null, null)),
+            contentReadTimeout),
+        "cache",
+        null,
+        null,
+        null,
+        null);
+  }
+
+  @Test
+  void aRegistryThatNeverAnswersCostsIntakeOneShortAttemptAndNoVerdict() throws Exception {
+    List<Socket> accepted = new CopyOnWriteArrayList<>();
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(silent.accept()); // and never answer
+                  }
+                } catch (IOException closed) {
+                  // the test is over
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      String host = "127.0.0.1:" + silent.getLocalPort();
+      Registries registries = new Registries(reading(host, Duration.ofMillis(300)));
+
+      assertThat(registries.manifest(host, "team/app", "sha256:" + "ab".repeat(32))).isEmpty();
+      assertThat(accepted).as("connections: one attempt, no retries").hasSize(1);
+    } finally {
+      for (Socket socket : accepted) {
+        socket.close();
+      }
+    }
+  }
+}
