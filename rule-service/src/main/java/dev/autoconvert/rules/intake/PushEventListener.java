@@ -39,7 +39,9 @@ class PushEventListener {
     } catch (JacksonException | IllegalArgumentException e) {
       throw MalformedEventException.unreadable("push event", record, e);
     }
-    PushIntake.Accepted accepted = intake.accept(event, contentCheck.isNydusImage(event));
+    // a redelivery is a DUPLICATE whatever its content: no need to wait for or read anything
+    boolean nydusImage = !intake.seen(event.eventId()) && contentCheck.isNydusImage(event);
+    PushIntake.Accepted accepted = intake.accept(event, nydusImage);
     meters.counter("autoconvert.push.events", "outcome", accepted.outcome().name()).increment();
     accepted
         .rules()

@@ -120,7 +120,8 @@ class PushIntake {
         .isPresent();
   }
 
-  private boolean seen(String eventId) {
+  /** Whether this event id was processed before (a redelivery changes nothing). */
+  boolean seen(String eventId) {
     return jdbc.sql("SELECT count(*) FROM push_events WHERE event_id = ?")
             .param(eventId)
             .query(Long.class)

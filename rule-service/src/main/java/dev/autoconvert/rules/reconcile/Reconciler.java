@@ -51,7 +51,6 @@ public class Reconciler {
   private final TransactionTemplate tx;
   private final Registries registries;
   private final RegistryClient client;
-  private final List<String> configured;
 
   Reconciler(
       RuleCatalog rules,
@@ -65,7 +64,6 @@ public class Reconciler {
     this.tx = tx;
     this.registries = registries;
     this.client = registries.client();
-    this.configured = registries.hosts();
   }
 
   /** What one reconciliation found and did. */
@@ -95,7 +93,7 @@ public class Reconciler {
       fixedDelayString = "${autoconvert.rules.reconcile.interval:15m}",
       initialDelayString = "${autoconvert.rules.reconcile.interval:15m}")
   void reconcileEnabledRules() {
-    if (configured.isEmpty()) {
+    if (registries.hosts().isEmpty()) {
       return;
     }
     for (Rule rule : rules.enabled()) {
@@ -114,13 +112,14 @@ public class Reconciler {
   public Report reconcile(Rule rule) {
     Tally tally = new Tally();
     RuleMatcher matcher = rule.matcher();
-    List<String> hosts = rule.getRegistry() == null ? configured : List.of(rule.getRegistry());
+    List<String> hosts =
+        rule.getRegistry() == null ? registries.hosts() : List.of(rule.getRegistry());
     if (hosts.isEmpty()) {
       tally.errors.add(
           "no registry to reconcile: configure autoconvert.rules.reconcile.registries");
     }
     for (String host : hosts) {
-      if (!configured.contains(host)) {
+      if (!registries.isConfigured(host)) {
         tally.errors.add(
             "registry " + host + " is not configured in autoconvert.rules.reconcile.registries");
         continue;

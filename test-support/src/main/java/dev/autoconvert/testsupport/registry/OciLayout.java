@@ -69,18 +69,14 @@ public final class OciLayout {
    * Adds a linux image with the given uncompressed layer tars, tagged {@code tag} in the layout.
    */
   public Image image(String tag, String architecture, List<byte[]> layerTars) throws IOException {
-    Image image = image(architecture, layerTars);
-    tag(tag, image.manifest());
-    return image;
+    return tagged(tag, image(architecture, layerTars));
   }
 
   /** As {@link #image(String, String, List)}, with these annotations on the manifest. */
   public Image image(
       String tag, String architecture, List<byte[]> layerTars, Map<String, String> annotations)
       throws IOException {
-    Image image = image(architecture, layerTars, annotations);
-    tag(tag, image.manifest());
-    return image;
+    return tagged(tag, image(architecture, layerTars, annotations, Map.of()));
   }
 
   /**
@@ -90,24 +86,23 @@ public final class OciLayout {
    */
   public Image nydusShapedImage(String tag, String architecture, List<byte[]> layerTars)
       throws IOException {
-    Image image =
+    return tagged(
+        tag,
         image(
             architecture,
             layerTars,
             Map.of(),
-            Map.of("containerd.io/snapshot/nydus-bootstrap", "true"));
-    tag(tag, image.manifest());
-    return image;
+            Map.of("containerd.io/snapshot/nydus-bootstrap", "true")));
   }
 
   /** Adds an untagged image (e.g. one platform of an index). */
   public Image image(String architecture, List<byte[]> layerTars) throws IOException {
-    return image(architecture, layerTars, Map.of());
+    return image(architecture, layerTars, Map.of(), Map.of());
   }
 
-  private Image image(String architecture, List<byte[]> layerTars, Map<String, String> annotations)
-      throws IOException {
-    return image(architecture, layerTars, annotations, Map.of());
+  private Image tagged(String tag, Image image) throws IOException {
+    tag(tag, image.manifest());
+    return image;
   }
 
   private Image image(
