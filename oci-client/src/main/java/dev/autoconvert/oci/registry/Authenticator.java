@@ -30,13 +30,15 @@ final class Authenticator {
   }
 
   private final String registry;
-  private final Credentials credentials;
+  private final CredentialStore credentials;
   private final boolean plainHttpAllowed;
   private final Clock clock;
   private final ConcurrentMap<String, TokenFetcher.Token> tokens = new ConcurrentHashMap<>();
   private volatile AuthChallenge challenge;
 
-  Authenticator(String registry, Credentials credentials, boolean plainHttpAllowed, Clock clock) {
+  /** {@code credentials} is asked for {@code registry}'s each time they are needed. */
+  Authenticator(
+      String registry, CredentialStore credentials, boolean plainHttpAllowed, Clock clock) {
     this.registry = registry;
     this.credentials = credentials;
     this.plainHttpAllowed = plainHttpAllowed;
@@ -50,7 +52,7 @@ final class Authenticator {
       return Optional.empty();
     }
     if (current.isBasic()) {
-      return Optional.ofNullable(credentials).map(TokenFetcher::basic);
+      return credentials.lookup(registry).map(TokenFetcher::basic);
     }
     if (!current.isBearer()) {
       return Optional.empty();
@@ -98,7 +100,12 @@ final class Authenticator {
       all.addAll(List.of(challenged.split(" ")));
     }
     TokenFetcher fetcher =
-        new TokenFetcher(realmUri, bearer.param("service"), List.copyOf(all), credentials, now);
+        new TokenFetcher(
+            realmUri,
+            bearer.param("service"),
+            List.copyOf(all),
+            credentials.lookup(registry).orElse(null),
+            now);
     return client.fetch(fetcher, realmUri);
   }
 
@@ -107,7 +114,7 @@ final class Authenticator {
    * scheme was unknown, the cached token was refused (it is dropped), or Basic credentials exist
    * that were not sent yet.
    */
-  boolean onUnauthorized(HttpHeaders headers, List<String> scopes) {
+  boolean onUnauthorized(HttpHeaders headers, List<String> scopes) throws RegistryException {
     Optional<AuthChallenge> parsed =
         headers.allValues("WWW-Authenticate").stream()
             .map(AuthChallenge::parse)
@@ -123,7 +130,7 @@ final class Authenticator {
       TokenFetcher.Token refused = tokens.remove(key(scopes));
       return previous == null || !previous.isBearer() || refused != null;
     }
-    return credentials != null && (previous == null || !previous.isBasic());
+    return (previous == null || !previous.isBasic()) && credentials.lookup(registry).isPresent();
   }
 
   private static String key(List<String> scopes) {

@@ -49,6 +49,7 @@ public final class RegistryClient {
   private static final String DOCKER_HUB_API = "registry-1.docker.io";
 
   private final Map<String, RegistryConfig> configs;
+  private final CredentialStore credentialStore;
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
   private final HttpClient http;
   private final Backoff backoff;
@@ -64,6 +65,7 @@ public final class RegistryClient {
 
   private RegistryClient(Builder builder) {
     this.configs = Map.copyOf(builder.configs);
+    this.credentialStore = builder.credentialStore;
     this.clock = builder.clock;
     this.backoff =
         new Backoff(
@@ -263,17 +265,22 @@ public final class RegistryClient {
           RegistryConfig config = configs.getOrDefault(h, RegistryConfig.https(h));
           String apiHost = h.equals(ImageReference.DOCKER_HUB) ? DOCKER_HUB_API : h;
           URI base = URI.create((config.plainHttp() ? "http://" : "https://") + apiHost);
+          Credentials configured = config.credentials();
+          CredentialStore credentials =
+              configured != null ? any -> Optional.of(configured) : credentialStore;
           return new Endpoint(
               base,
               config.plainHttp(),
-              new Authenticator(h, config.credentials(), config.plainHttp(), clock));
+              new Authenticator(h, credentials, config.plainHttp(), clock));
         });
   }
 
   private Endpoint tokenEndpoint(URI realm, boolean plainHttp) {
     // The realm is called with the credentials in the request itself, never with a challenge.
     return new Endpoint(
-        realm, plainHttp, new Authenticator(realm.getAuthority(), null, false, clock));
+        realm,
+        plainHttp,
+        new Authenticator(realm.getAuthority(), CredentialStore.NONE, false, clock));
   }
 
   private <T> T call(Endpoint endpoint, RegistryOperation<T> operation) throws RegistryException {
@@ -455,6 +462,7 @@ public final class RegistryClient {
     private Clock clock = Clock.systemUTC();
     private Backoff.Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
     private SSLContext sslContext;
+    private CredentialStore credentialStore = CredentialStore.NONE;
 
     private Builder() {}
 
@@ -466,6 +474,15 @@ public final class RegistryClient {
 
     public Builder registries(List<RegistryConfig> all) {
       all.forEach(this::registry);
+      return this;
+    }
+
+    /**
+     * Where the credentials of registries without configured ones come from (a {@link
+     * DockerConfig}, say); configured credentials always win.
+     */
+    public Builder credentialStore(CredentialStore store) {
+      this.credentialStore = Objects.requireNonNull(store);
       return this;
     }
 

@@ -12,16 +12,23 @@ import dev.autoconvert.oci.manifest.RawManifest;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.TokenServer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Basic (htpasswd) and token authentication against real registries. */
 class AuthIntegrationTests {
@@ -73,6 +80,93 @@ class AuthIntegrationTests {
         assertUnauthorizedWithoutSecret(() -> client(registry, null, null).pullManifest(ref));
         assertUnauthorizedWithoutSecret(
             () -> client(registry, USER, "wrong-" + PASSWORD).pullManifest(ref));
+      }
+    }
+  }
+
+  /** Credentials from a Docker config file or its credential helper, as the Docker CLI has them. */
+  @Nested
+  class FromDockerConfig {
+    @TempDir Path dir;
+
+    private RegistryClient client(LocalRegistry registry, DockerConfig store) {
+      return RegistryClient.builder()
+          .registry(RegistryConfig.plainHttp(registry.host()))
+          .credentialStore(store)
+          .retryPolicy(RetryPolicy.NONE)
+          .build();
+    }
+
+    private Path config(String json) throws IOException {
+      return Files.writeString(dir.resolve("config.json"), json);
+    }
+
+    private static String auths(String host, String user, String password) {
+      String pair = user + ":" + password;
+      return "{\"auths\":{\""
+          + host
+          + "\":{\"auth\":\""
+          + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8))
+          + "\"}}}";
+    }
+
+    @Test
+    void basicAuthUsesTheFilesEntryForTheRegistry() throws IOException {
+      try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
+        ImageReference ref = ImageReference.parse(registry.host() + "/docker-config/app:v1");
+        RegistryClient client =
+            client(registry, DockerConfig.load(config(auths(registry.host(), USER, PASSWORD))));
+
+        RawManifest pushed = pushImage(client, ref, randomBytes(1000));
+
+        assertThat(client.pullManifest(ref)).isEqualTo(pushed);
+      }
+    }
+
+    @Test
+    void tokenAuthSendsTheHelpersAnswerToTheTokenServer() throws IOException {
+      Path helper = Files.createDirectories(dir.resolve("bin")).resolve("docker-credential-test");
+      Files.writeString(
+          helper,
+          "#!/bin/sh\ncat > /dev/null\necho '{\"Username\":\""
+              + USER
+              + "\",\"Secret\":\""
+              + PASSWORD
+              + "\"}'\n");
+      Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
+      try (LocalRegistry registry = LocalRegistry.builder().tokenAuth(USER, PASSWORD).start()) {
+        ImageReference ref = ImageReference.parse(registry.host() + "/docker-config/app:v1");
+        DockerConfig store =
+            DockerConfig.load(
+                config("{\"credHelpers\":{\"" + registry.host() + "\":\"test\"}}"),
+                List.of(helper.getParent()),
+                Duration.ofSeconds(30),
+                Clock.systemUTC());
+        RegistryClient client = client(registry, store);
+
+        RawManifest pushed = pushImage(client, ref, randomBytes(1000));
+
+        assertThat(client.pullManifest(ref)).isEqualTo(pushed);
+        assertThat(registry.tokenServer().refusedRequests()).isZero();
+      }
+    }
+
+    @Test
+    void configuredCredentialsWinOverTheFile() throws IOException {
+      try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
+        ImageReference ref = ImageReference.parse(registry.host() + "/docker-config/app:v1");
+        DockerConfig wrong =
+            DockerConfig.load(config(auths(registry.host(), USER, "wrong-" + PASSWORD)));
+        assertUnauthorizedWithoutSecret(() -> client(registry, wrong).pullManifest(ref));
+
+        RegistryClient client =
+            RegistryClient.builder()
+                .registry(RegistryConfig.plainHttp(registry.host()).withCredentials(USER, PASSWORD))
+                .credentialStore(wrong)
+                .retryPolicy(RetryPolicy.NONE)
+                .build();
+        RawManifest pushed = pushImage(client, ref, randomBytes(1000));
+        assertThat(client.pullManifest(ref)).isEqualTo(pushed);
       }
     }
   }

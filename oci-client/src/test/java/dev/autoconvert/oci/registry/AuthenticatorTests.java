@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AuthenticatorTests {
@@ -30,7 +31,10 @@ class AuthenticatorTests {
 
   private static Authenticator authenticator(Credentials credentials, boolean plainHttp) {
     return new Authenticator(
-        "registry.test", credentials, plainHttp, Clock.fixed(NOW, ZoneOffset.UTC));
+        "registry.test",
+        host -> Optional.ofNullable(credentials),
+        plainHttp,
+        Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   @Test
@@ -45,7 +49,7 @@ class AuthenticatorTests {
   }
 
   @Test
-  void basicChallengeWithoutCredentialsIsNotRetried() {
+  void basicChallengeWithoutCredentialsIsNotRetried() throws RegistryException {
     assertThat(authenticator(null, false).onUnauthorized(challenge("Basic realm=\"r\""), PULL))
         .isFalse();
   }
@@ -70,7 +74,7 @@ class AuthenticatorTests {
   }
 
   @Test
-  void plainHttpRealmIsRefusedForAnHttpsRegistry() {
+  void plainHttpRealmIsRefusedForAnHttpsRegistry() throws RegistryException {
     Authenticator auth = authenticator(new Credentials("u", "p"), false);
     auth.onUnauthorized(challenge("Bearer realm=\"http://auth.test/token\""), PULL);
 

@@ -1,0 +1,333 @@
+package dev.autoconvert.oci.registry;
+
+import dev.autoconvert.oci.ErrorKind;
+import dev.autoconvert.oci.ImageReference;
+import dev.autoconvert.oci.RegistryException;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Credentials from a Docker client configuration file: {@code ~/.docker/config.json}, or a
+ * Kubernetes {@code kubernetes.io/dockerconfigjson} secret mounted as a file. For each registry, in
+ * the Docker CLI's order: its credential helper ({@code credHelpers}), else the default store
+ * ({@code credsStore}), else its {@code auths} entry ({@code auth}, or {@code username} and {@code
+ * password}).
+ *
+ * <p>The file is read again when it changes, since mounted secrets are replaced in place; a
+ * helper's answer is kept for {@link #HELPER_CACHE}, so that Basic authentication, which sends
+ * credentials with every request, does not run a process per request. Identity tokens (OAuth2
+ * refresh tokens) are not supported and fail with that reason. No secret ever appears in a message.
+ */
+public final class DockerConfig implements CredentialStore {
+  static final Duration HELPER_CACHE = Duration.ofMinutes(5);
+  static final Duration HELPER_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The key the Docker CLI files Docker Hub credentials under, and the URL its helpers get. */
+  static final String DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
+
+  /** What a helper of docker-credential-helpers prints when it has nothing for the server. */
+  private static final String NOT_FOUND = "credentials not found";
+
+  /** A helper's user name meaning that its secret is an identity token. */
+  private static final String TOKEN_USER = "<token>";
+
+  private static final int HELPER_OUTPUT_LIMIT = 64 * 1024;
+  private static final System.Logger LOG = System.getLogger(DockerConfig.class.getName());
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+  private final Path file;
+  private final List<Path> helperPath;
+  private final Duration helperTimeout;
+  private final Clock clock;
+  private final ConcurrentMap<String, Answer> helperAnswers = new ConcurrentHashMap<>();
+  private volatile Snapshot snapshot;
+
+  private DockerConfig(Path file, List<Path> helperPath, Duration helperTimeout, Clock clock)
+      throws IOException {
+    this.file = file;
+    this.helperPath = List.copyOf(helperPath);
+    this.helperTimeout = helperTimeout;
+    this.clock = clock;
+    this.snapshot = read(file);
+  }
+
+  /**
+   * Reads {@code file} now, so that a missing or malformed file stops a service at start; helpers
+   * are looked for on the {@code PATH}.
+   *
+   * @throws IOException naming the file and what is wrong with it
+   */
+  public static DockerConfig load(Path file) throws IOException {
+    String path = System.getenv("PATH");
+    List<Path> dirs =
+        path == null
+            ? List.of()
+            : Stream.of(path.split(File.pathSeparator))
+                .filter(s -> !s.isEmpty())
+                .map(Path::of)
+                .toList();
+    return load(file, dirs, HELPER_TIMEOUT, Clock.systemUTC());
+  }
+
+  static DockerConfig load(Path file, List<Path> helperPath, Duration helperTimeout, Clock clock)
+      throws IOException {
+    return new DockerConfig(file, helperPath, helperTimeout, clock);
+  }
+
+  /**
+   * The file the Docker CLI reads: {@code $DOCKER_CONFIG/config.json}, else {@code
+   * ~/.docker/config.json}; empty when it does not exist.
+   */
+  public static Optional<Path> defaultFile() {
+    String dir = System.getenv("DOCKER_CONFIG");
+    Path config =
+        dir != null && !dir.isBlank()
+            ? Path.of(dir, "config.json")
+            : Path.of(System.getProperty("user.home"), ".docker", "config.json");
+    return Files.isRegularFile(config) ? Optional.of(config) : Optional.empty();
+  }
+
+  @Override
+  public Optional<Credentials> lookup(String host) throws RegistryException {
+    String key = normalize(host);
+    Snapshot current = current();
+    String helper = current.helpers().getOrDefault(key, current.store());
+    if (helper != null) {
+      return fromHelper(helper, key);
+    }
+    Entry entry = current.auths().get(key);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    if (entry.identityToken()) {
+      throw unsupportedToken(key, "its entry in " + file);
+    }
+    return Optional.ofNullable(entry.credentials());
+  }
+
+  @Override
+  public String toString() {
+    return "DockerConfig[" + file + "]";
+  }
+
+  /** The snapshot of the file as it is now; the previous one while a changed file is malformed. */
+  private Snapshot current() {
+    Snapshot known = snapshot;
+    try {
+      if (known.matches(Files.getLastModifiedTime(file), Files.size(file))) {
+        return known;
+      }
+      Snapshot fresh = read(file);
+      snapshot = fresh;
+      return fresh;
+    } catch (IOException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "keeping the credentials read before from " + file + ": " + e.getMessage());
+      return known;
+    }
+  }
+
+  private static Snapshot read(Path file) throws IOException {
+    FileTime modified = Files.getLastModifiedTime(file);
+    long size = Files.size(file);
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(Files.readAllBytes(file));
+    } catch (JacksonException e) {
+      // The parser's message quotes the offending input, which may be a secret.
+      throw new IOException(file + " is not a Docker config file: not valid JSON");
+    }
+    if (root == null || !root.isObject()) {
+      throw new IOException(file + " is not a Docker config file: not a JSON object");
+    }
+    Map<String, Entry> auths = new HashMap<>();
+    for (Map.Entry<String, JsonNode> e : root.path("auths").properties()) {
+      auths.put(normalize(e.getKey()), entry(file, e.getKey(), e.getValue()));
+    }
+    Map<String, String> helpers = new HashMap<>();
+    for (Map.Entry<String, JsonNode> e : root.path("credHelpers").properties()) {
+      helpers.put(normalize(e.getKey()), helperName(file, e.getValue().asString("")));
+    }
+    String store = root.path("credsStore").asString("");
+    return new Snapshot(
+        modified, size, auths, helpers, store.isEmpty() ? null : helperName(file, store));
+  }
+
+  private static Entry entry(Path file, String key, JsonNode node) throws IOException {
+    String auth = node.path("auth").asString("");
+    String username = node.path("username").asString("");
+    String password = node.path("password").asString("");
+    if (!auth.isEmpty()) {
+      String pair;
+      try {
+        pair = new String(Base64.getDecoder().decode(auth.strip()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new IOException(file + ": auths entry " + key + ": 'auth' is not base64");
+      }
+      int colon = pair.indexOf(':');
+      if (colon <= 0) {
+        throw new IOException(file + ": auths entry " + key + ": 'auth' is not user:password");
+      }
+      username = pair.substring(0, colon);
+      password = pair.substring(colon + 1);
+    }
+    if (!username.isEmpty()) {
+      return new Entry(new Credentials(username, password), false);
+    }
+    return new Entry(null, !node.path("identitytoken").asString("").isEmpty());
+  }
+
+  private static String helperName(Path file, String name) throws IOException {
+    if (!name.matches("[A-Za-z0-9._-]+")) {
+      throw new IOException(file + ": credential helper name '" + name + "' is not a plain name");
+    }
+    return name;
+  }
+
+  /**
+   * The registry part of a key or host, lower case: the Docker CLI files some keys as URLs, and
+   * Docker Hub under several names.
+   */
+  static String normalize(String key) {
+    String k = key.strip().toLowerCase(Locale.ROOT).replaceFirst("^https?://", "");
+    int slash = k.indexOf('/');
+    if (slash >= 0) {
+      k = k.substring(0, slash);
+    }
+    return switch (k) {
+      case "index.docker.io", "registry-1.docker.io" -> ImageReference.DOCKER_HUB;
+      default -> k;
+    };
+  }
+
+  private Optional<Credentials> fromHelper(String helper, String host) throws RegistryException {
+    String cacheKey = helper + " " + host;
+    Instant now = clock.instant();
+    Answer cached = helperAnswers.get(cacheKey);
+    if (cached != null && now.isBefore(cached.until())) {
+      return Optional.ofNullable(cached.credentials());
+    }
+    Credentials answer = runHelper(helper, host);
+    helperAnswers.put(cacheKey, new Answer(answer, now.plus(HELPER_CACHE)));
+    return Optional.ofNullable(answer);
+  }
+
+  /** Runs {@code docker-credential-<helper> get} as the Docker CLI does; null when it has none. */
+  private Credentials runHelper(String helper, String host) throws RegistryException {
+    String program = "docker-credential-" + helper;
+    String action = "get credentials for " + host + " from " + program;
+    Path executable =
+        helperPath.stream()
+            .map(dir -> dir.resolve(program))
+            .filter(Files::isExecutable)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new RegistryException(
+                        ErrorKind.UNAUTHORIZED,
+                        action,
+                        program + " is not on the PATH (named by " + file + ")"));
+    String server = host.equals(ImageReference.DOCKER_HUB) ? DOCKER_HUB_SERVER : host;
+    Process process;
+    boolean answered;
+    try {
+      process = new ProcessBuilder(executable.toString(), "get").redirectErrorStream(true).start();
+      try (OutputStream in = process.getOutputStream()) {
+        in.write(server.getBytes(StandardCharsets.UTF_8));
+      }
+      // Answers are a few hundred bytes, well inside the pipe's buffer: wait first, then read.
+      answered = process.waitFor(helperTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (IOException e) {
+      throw new RegistryException(ErrorKind.UNAUTHORIZED, action, 0, "cannot run: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException(ErrorKind.UNAVAILABLE, action, 0, "interrupted", e);
+    }
+    if (!answered) {
+      process.destroyForcibly();
+      throw new RegistryException(
+          ErrorKind.UNAVAILABLE, action, "no answer within " + helperTimeout.toMillis() + " ms");
+    }
+    byte[] output;
+    try {
+      output = process.getInputStream().readNBytes(HELPER_OUTPUT_LIMIT);
+    } catch (IOException e) {
+      throw new RegistryException(ErrorKind.UNAUTHORIZED, action, 0, "cannot read answer", e);
+    }
+    String text = new String(output, StandardCharsets.UTF_8).strip();
+    if (process.exitValue() != 0) {
+      if (text.toLowerCase(Locale.ROOT).contains(NOT_FOUND)) {
+        return null;
+      }
+      // Failing helpers print an error, never the secret they did not find.
+      String first = text.lines().findFirst().orElse("");
+      throw new RegistryException(
+          ErrorKind.UNAUTHORIZED,
+          action,
+          "exit " + process.exitValue() + ": " + first.substring(0, Math.min(first.length(), 200)));
+    }
+    JsonNode answer;
+    try {
+      answer = MAPPER.readTree(text);
+    } catch (JacksonException e) {
+      throw new RegistryException(ErrorKind.UNAUTHORIZED, action, "answer is not JSON");
+    }
+    String username = answer.path("Username").asString("");
+    if (username.equals(TOKEN_USER)) {
+      throw unsupportedToken(host, program);
+    }
+    if (username.isEmpty()) {
+      throw new RegistryException(ErrorKind.UNAUTHORIZED, action, "answer has no Username");
+    }
+    return new Credentials(username, answer.path("Secret").asString(""));
+  }
+
+  private static RegistryException unsupportedToken(String host, String source) {
+    return new RegistryException(
+        ErrorKind.UNAUTHORIZED,
+        "get credentials for " + host,
+        source
+            + " holds an identity token (OAuth2 refresh token), which this client does not"
+            + " support; give a user name and password, or a helper that answers with them");
+  }
+
+  /** One {@code auths} entry: credentials, or none (only an identity token, or empty). */
+  private record Entry(Credentials credentials, boolean identityToken) {}
+
+  /** A helper's answer (null: it has none for the host) and until when it is used. */
+  private record Answer(Credentials credentials, Instant until) {}
+
+  /** The file as read, keyed by normalised host. */
+  private record Snapshot(
+      FileTime modified,
+      long size,
+      Map<String, Entry> auths,
+      Map<String, String> helpers,
+      String store) {
+    boolean matches(FileTime modified, long size) {
+      return this.modified.equals(modified) && this.size == size;
+    }
+  }
+}
