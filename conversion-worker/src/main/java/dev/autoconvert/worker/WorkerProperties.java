@@ -30,6 +30,9 @@ import org.springframework.validation.annotation.Validated;
  * @param cacheRepository repository (in each registry) holding the fleet-wide layer cache entries
  * @param requestsTopic topic the requests come from
  * @param statusTopic topic the status updates go to
+ * @param dockerConfig a Docker config file ({@code config.json}, or a mounted {@code
+ *     dockerconfigjson} secret) with the credentials of registries that {@code registries} gives
+ *     none for; read again when it changes
  */
 @Validated
 @ConfigurationProperties("autoconvert.worker")
@@ -42,7 +45,8 @@ public record WorkerProperties(
     String id,
     @NotBlank @DefaultValue("autoconvert/layer-cache") String cacheRepository,
     @NotBlank @DefaultValue(Topics.CONVERSION_REQUESTS) String requestsTopic,
-    @NotBlank @DefaultValue(Topics.CONVERSION_STATUS) String statusTopic) {
+    @NotBlank @DefaultValue(Topics.CONVERSION_STATUS) String statusTopic,
+    Path dockerConfig) {
 
   public WorkerProperties {
     registries = registries == null ? List.of() : List.copyOf(registries);
@@ -69,10 +73,6 @@ public record WorkerProperties(
    */
   public record Registry(
       @NotBlank String host, boolean plainHttp, String username, String password) {
-
-    public boolean hasCredentials() {
-      return username != null && !username.isBlank();
-    }
 
     @Override
     public String toString() {

@@ -55,8 +55,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class CheckCommand {
   private static final Set<String> VALUED =
-      Set.of("--source", "--target", "--work-dir", "--platform");
-  private static final Set<String> FLAGS = Set.of("--plain-http");
+      Set.of("--source", "--target", "--work-dir", "--platform", RegistryAccess.AUTHFILE);
+  private static final Set<String> FLAGS = Set.of(RegistryAccess.PLAIN_HTTP);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int SHOWN_DIFFERENCES = 50;
   private static final long FSCK_TIMEOUT_MINUTES = 30;
@@ -99,9 +99,9 @@ final class CheckCommand {
 
   static int run(List<String> args, PrintStream out) throws IOException {
     Arguments a = Arguments.parse(args, VALUED, FLAGS);
-    boolean plainHttp = a.flag("--plain-http");
-    Location source = Location.parse(a.required("--source"), plainHttp);
-    Location target = Location.parse(a.required("--target"), plainHttp);
+    RegistryAccess access = RegistryAccess.of(a);
+    Location source = Location.parse(a.required("--source"), access);
+    Location target = Location.parse(a.required("--target"), access);
     Platform platform =
         a.optional("--platform", null) == null
             ? ConvertCommand.hostPlatform()

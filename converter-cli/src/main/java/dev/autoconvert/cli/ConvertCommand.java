@@ -29,9 +29,10 @@ final class ConvertCommand {
           "--digester",
           "--platform",
           "--prefetch-patterns",
-          "--work-dir");
+          "--work-dir",
+          RegistryAccess.AUTHFILE);
   private static final Set<String> FLAGS =
-      Set.of("--all-platforms", "--with-referrer", "--plain-http");
+      Set.of("--all-platforms", "--with-referrer", RegistryAccess.PLAIN_HTTP);
 
   /** Scratch for one command-line conversion: the disk, not a shared service budget, limits it. */
   private static final long CLI_SCRATCH_LIMIT = Long.MAX_VALUE / 2;
@@ -40,9 +41,9 @@ final class ConvertCommand {
 
   static int run(List<String> args, PrintStream out) throws IOException {
     Arguments a = Arguments.parse(args, VALUED, FLAGS);
-    boolean plainHttp = a.flag("--plain-http");
-    Location source = Location.parse(a.required("--source"), plainHttp);
-    Location target = Location.parse(a.required("--target"), plainHttp);
+    RegistryAccess access = RegistryAccess.of(a);
+    Location source = Location.parse(a.required("--source"), access);
+    Location target = Location.parse(a.required("--target"), access);
     ConvertOptions options = options(a);
     Path work = WorkDir.create(a);
     try {

@@ -24,13 +24,15 @@ public final class ConverterCli {
                                [--chunk-size BYTES] [--digester sha256|blake3]
                                [--platform OS/ARCH[/VARIANT] ... | --all-platforms]
                                [--prefetch-patterns FILE] [--with-referrer] [--plain-http]
-                               [--work-dir DIR]
-             converter-cli check --source SRC --target DST [--plain-http] [--work-dir DIR]
-                               [--platform OS/ARCH[/VARIANT]]
-             converter-cli inspect (--bootstrap FILE | --image DST [--plain-http])
+                               [--authfile FILE] [--work-dir DIR]
+             converter-cli check --source SRC --target DST [--plain-http] [--authfile FILE]
+                               [--work-dir DIR] [--platform OS/ARCH[/VARIANT]]
+             converter-cli inspect (--bootstrap FILE | --image DST [--plain-http] [--authfile FILE])
                                [--path /FILE] [--tree]
       SRC, DST: oci:DIR:TAG (OCI image layout) or HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]
-      registry credentials: AUTOCONVERT_REGISTRY_USERNAME / AUTOCONVERT_REGISTRY_PASSWORD
+      registry credentials: AUTOCONVERT_REGISTRY_USERNAME / AUTOCONVERT_REGISTRY_PASSWORD, else
+                            a Docker config file (--authfile, else $DOCKER_CONFIG/config.json
+                            or ~/.docker/config.json): auths entries and credential helpers
       exit codes: 0 ok, 1 check failed, 2 usage, 3 conversion/registry/format error
       """;
 

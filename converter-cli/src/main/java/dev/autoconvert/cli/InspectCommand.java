@@ -25,8 +25,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /** {@code inspect}: a bootstrap's superblock, blob table, tree, and one file's chunks. */
 final class InspectCommand {
   private static final Set<String> VALUED =
-      Set.of("--bootstrap", "--image", "--path", "--platform");
-  private static final Set<String> FLAGS = Set.of("--plain-http", "--tree");
+      Set.of("--bootstrap", "--image", "--path", "--platform", RegistryAccess.AUTHFILE);
+  private static final Set<String> FLAGS = Set.of(RegistryAccess.PLAIN_HTTP, "--tree");
 
   private InspectCommand() {}
 
@@ -40,7 +40,7 @@ final class InspectCommand {
     byte[] boot =
         file != null
             ? Files.readAllBytes(Path.of(file))
-            : fromImage(Location.parse(image, a.flag("--plain-http")), a);
+            : fromImage(Location.parse(image, RegistryAccess.of(a)), a);
     Bootstrap b = BootstrapReader.read(boot, file != null ? file : image);
     out.println("superblock: " + b.superblock());
     out.println("extended superblock: " + b.extSuperblock());

@@ -4,8 +4,6 @@ import dev.autoconvert.cli.store.ImageStore;
 import dev.autoconvert.cli.store.OciLayoutStore;
 import dev.autoconvert.cli.store.RegistryImageStore;
 import dev.autoconvert.oci.ImageReference;
-import dev.autoconvert.oci.registry.RegistryClient;
-import dev.autoconvert.oci.registry.RegistryConfig;
 import java.nio.file.Path;
 
 /**
@@ -19,11 +17,8 @@ import java.nio.file.Path;
 record Location(ImageStore store, String reference, String text) {
   private static final String OCI_PREFIX = "oci:";
 
-  /**
-   * Parses {@code text}; registry references use plain HTTP only when {@code plainHttp} says so,
-   * and credentials from {@code AUTOCONVERT_REGISTRY_USERNAME} / {@code _PASSWORD} when set.
-   */
-  static Location parse(String text, boolean plainHttp) {
+  /** Parses {@code text}; registries are reached as {@code access} says. */
+  static Location parse(String text, RegistryAccess access) {
     if (text.startsWith(OCI_PREFIX)) {
       String rest = text.substring(OCI_PREFIX.length());
       int colon = rest.lastIndexOf(':');
@@ -39,14 +34,9 @@ record Location(ImageStore store, String reference, String text) {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    RegistryConfig config = new RegistryConfig(ref.registry(), plainHttp, null);
-    String user = System.getenv("AUTOCONVERT_REGISTRY_USERNAME");
-    if (user != null && !user.isBlank()) {
-      String password = System.getenv("AUTOCONVERT_REGISTRY_PASSWORD");
-      config = config.withCredentials(user, password == null ? "" : password);
-    }
-    RegistryClient client = RegistryClient.builder().registry(config).build();
     return new Location(
-        new RegistryImageStore(client, ref.registry(), ref.repository()), ref.apiReference(), text);
+        new RegistryImageStore(access.client(ref.registry()), ref.registry(), ref.repository()),
+        ref.apiReference(),
+        text);
   }
 }

@@ -310,13 +310,13 @@ class ConverterCliTests {
     assertThat(missing.err).contains(":nope");
   }
 
-  private record Result(int code, String out, String err) {
+  record Result(int code, String out, String err) {
     String text() {
       return out + err;
     }
   }
 
-  private static Result run(String... args) {
+  static Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =

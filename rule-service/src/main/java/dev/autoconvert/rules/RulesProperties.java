@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -81,12 +82,15 @@ public record RulesProperties(
    * @param contentReadTimeout per manifest read that intake and the reconciler make to recognise
    *     Nydus images: one attempt, no retries, since intake waits for it; where it fails, the
    *     worker reads the manifest and decides
+   * @param dockerConfig a Docker config file with the credentials of registries that {@code
+   *     registries} gives none for; read again when it changes
    */
   public record Reconcile(
       @DefaultValue("15m") @NotNull Duration interval,
       @DefaultValue("30s") @NotNull Duration requestTimeout,
       @DefaultValue List<@Valid Registry> registries,
-      @DefaultValue("5s") @NotNull Duration contentReadTimeout) {}
+      @DefaultValue("5s") @NotNull Duration contentReadTimeout,
+      Path dockerConfig) {}
 
   /**
    * Finds QUEUED, RUNNING and RETRYING jobs without any status update (progress included) for

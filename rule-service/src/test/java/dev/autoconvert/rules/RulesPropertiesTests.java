@@ -27,7 +27,8 @@ class RulesPropertiesTests {
                 List.of(
                     new RulesProperties.Registry(
                         "127.0.0.1:5000", true, "robot", "registry-secret-value")),
-                Duration.ofSeconds(5)),
+                Duration.ofSeconds(5),
+                null),
             "autoconvert/layer-cache",
             new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3),
             new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000),

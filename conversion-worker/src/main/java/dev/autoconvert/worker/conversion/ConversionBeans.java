@@ -1,6 +1,7 @@
 package dev.autoconvert.worker.conversion;
 
 import dev.autoconvert.cli.pipeline.Scratch;
+import dev.autoconvert.oci.registry.DockerConfig;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
 import dev.autoconvert.worker.WorkerProperties;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,18 +17,18 @@ import org.springframework.context.annotation.Configuration;
 class ConversionBeans {
 
   @Bean
-  RegistryClient registryClient(WorkerProperties properties) {
-    List<RegistryConfig> registries =
-        properties.registries().stream()
-            .map(
-                r -> {
-                  RegistryConfig config = new RegistryConfig(r.host(), r.plainHttp(), null);
-                  return r.hasCredentials()
-                      ? config.withCredentials(r.username(), r.password())
-                      : config;
-                })
-            .toList();
-    return RegistryClient.builder().registries(registries).build();
+  RegistryClient registryClient(WorkerProperties properties) throws IOException {
+    RegistryClient.Builder client =
+        RegistryClient.builder()
+            .registries(
+                properties.registries().stream()
+                    .map(
+                        r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
+                    .toList());
+    if (properties.dockerConfig() != null) {
+      client.credentialStore(DockerConfig.load(properties.dockerConfig()));
+    }
+    return client.build();
   }
 
   /**

@@ -10,13 +10,27 @@ public final class WorkerTestProperties {
   /** Topics are {@code it-<name>-requests-<run>} and {@code it-<name>-status-<run>}. */
   public static void register(
       DynamicPropertyRegistry properties, LocalRegistry registry, String name, String run) {
+    register(properties, registry, name, run, true);
+  }
+
+  /**
+   * As {@link #register(DynamicPropertyRegistry, LocalRegistry, String, String)}; without {@code
+   * credentialsInEntry} the registry's entry has no user name and password (the test gives them
+   * another way).
+   */
+  public static void register(
+      DynamicPropertyRegistry properties,
+      LocalRegistry registry,
+      String name,
+      String run,
+      boolean credentialsInEntry) {
     properties.add("spring.kafka.bootstrap-servers", KafkaTestSupport::bootstrapServers);
     properties.add("spring.kafka.consumer.group-id", () -> "it-" + name + "-" + run);
     properties.add("autoconvert.worker.requests-topic", () -> requests(name, run));
     properties.add("autoconvert.worker.status-topic", () -> status(name, run));
     properties.add("autoconvert.worker.registries[0].host", registry::host);
     properties.add("autoconvert.worker.registries[0].plain-http", () -> "true");
-    if (registry.username() != null) {
+    if (credentialsInEntry && registry.username() != null) {
       properties.add("autoconvert.worker.registries[0].username", registry::username);
       properties.add("autoconvert.worker.registries[0].password", registry::password);
     }

@@ -17,6 +17,15 @@ public record RegistryConfig(String host, boolean plainHttp, Credentials credent
     }
   }
 
+  /** As services configure it: with credentials only where a user name is given. */
+  public static RegistryConfig of(
+      String host, boolean plainHttp, String usernameOrNull, String password) {
+    RegistryConfig config = new RegistryConfig(host, plainHttp, null);
+    return usernameOrNull == null || usernameOrNull.isBlank()
+        ? config
+        : config.withCredentials(usernameOrNull, password == null ? "" : password);
+  }
+
   public static RegistryConfig https(String host) {
     return new RegistryConfig(host, false, null);
   }

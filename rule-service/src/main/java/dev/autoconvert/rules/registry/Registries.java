@@ -8,10 +8,13 @@ import dev.autoconvert.oci.Digest;
 import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.RegistryException;
 import dev.autoconvert.oci.manifest.RawManifest;
+import dev.autoconvert.oci.registry.CredentialStore;
+import dev.autoconvert.oci.registry.DockerConfig;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
 import dev.autoconvert.oci.registry.RetryPolicy;
 import dev.autoconvert.rules.RulesProperties;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -31,28 +34,27 @@ public class Registries {
   private final RegistryClient contentClient;
   private final List<String> hosts;
 
-  Registries(RulesProperties properties) {
+  Registries(RulesProperties properties) throws IOException {
     RulesProperties.Reconcile config = properties.reconcile();
     List<RegistryConfig> registries =
         config.registries().stream()
-            .map(
-                registry -> {
-                  RegistryConfig plain =
-                      new RegistryConfig(registry.host(), registry.plainHttp(), null);
-                  return registry.username() == null
-                      ? plain
-                      : plain.withCredentials(registry.username(), registry.password());
-                })
+            .map(r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
             .toList();
+    CredentialStore credentials =
+        config.dockerConfig() == null
+            ? CredentialStore.NONE
+            : DockerConfig.load(config.dockerConfig());
     this.client =
         RegistryClient.builder()
             .registries(registries)
+            .credentialStore(credentials)
             .requestTimeout(config.requestTimeout())
             .build();
     // intake waits for these reads: one short attempt, and the worker decides where it fails
     this.contentClient =
         RegistryClient.builder()
             .registries(registries)
+            .credentialStore(credentials)
             .requestTimeout(config.contentReadTimeout())
             .connectTimeout(config.contentReadTimeout())
             .retryPolicy(RetryPolicy.NONE)

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class RegistriesTests {
 
-  private static RulesProperties reading(String host, Duration contentReadTimeout) {
+  static RulesProperties reading(String host, Duration contentReadTimeout, Path dockerConfig) {
     return new RulesProperties(
         "admin",
         "read",
@@ -25,7 +26,8 @@ class RegistriesTests {
             Duration.ofMinutes(15),
             Duration.ofSeconds(30),
             List.of(new RulesProperties.Registry(host, true, null, null)),
-            contentReadTimeout),
+            contentReadTimeout,
+            dockerConfig),
         "cache",
         null,
         null,
@@ -51,7 +53,7 @@ class RegistriesTests {
       acceptor.setDaemon(true);
       acceptor.start();
       String host = "127.0.0.1:" + silent.getLocalPort();
-      Registries registries = new Registries(reading(host, Duration.ofMillis(300)));
+      Registries registries = new Registries(reading(host, Duration.ofMillis(300), null));
 
       assertThat(registries.manifest(host, "team/app", "sha256:" + "ab".repeat(32))).isEmpty();
       assertThat(accepted).as("connections: one attempt, no retries").hasSize(1);

@@ -1,0 +1,52 @@
+package dev.autoconvert.cli;
+
+import dev.autoconvert.oci.registry.CredentialStore;
+import dev.autoconvert.oci.registry.DockerConfig;
+import dev.autoconvert.oci.registry.RegistryClient;
+import dev.autoconvert.oci.registry.RegistryConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * How a command reaches registries: over plain HTTP only with {@code --plain-http}; with the
+ * credentials of {@code AUTOCONVERT_REGISTRY_USERNAME} / {@code _PASSWORD} where set, else those of
+ * a Docker config file: {@code --authfile FILE}, or the Docker CLI's own ({@code
+ * $DOCKER_CONFIG/config.json}, {@code ~/.docker/config.json}) when it exists.
+ */
+record RegistryAccess(
+    boolean plainHttp, String username, String password, CredentialStore credentials) {
+  static final String PLAIN_HTTP = "--plain-http";
+  static final String AUTHFILE = "--authfile";
+
+  static RegistryAccess of(Arguments a) {
+    String authfile = a.optional(AUTHFILE, null);
+    Optional<Path> file =
+        authfile != null ? Optional.of(Path.of(authfile)) : DockerConfig.defaultFile();
+    CredentialStore credentials = CredentialStore.NONE;
+    if (file.isPresent()) {
+      try {
+        credentials = DockerConfig.load(file.get());
+      } catch (IOException e) {
+        throw new UsageException("cannot read registry credentials: " + e.getMessage());
+      }
+    }
+    return new RegistryAccess(
+        a.flag(PLAIN_HTTP),
+        System.getenv("AUTOCONVERT_REGISTRY_USERNAME"),
+        System.getenv("AUTOCONVERT_REGISTRY_PASSWORD"),
+        credentials);
+  }
+
+  RegistryClient client(String host) {
+    return RegistryClient.builder()
+        .registry(RegistryConfig.of(host, plainHttp, username, password))
+        .credentialStore(credentials)
+        .build();
+  }
+
+  @Override
+  public String toString() {
+    return "RegistryAccess[plainHttp=" + plainHttp + ", credentials=" + credentials + "]";
+  }
+}

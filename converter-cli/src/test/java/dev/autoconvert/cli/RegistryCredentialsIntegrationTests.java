@@ -1,0 +1,95 @@
+package dev.autoconvert.cli;
+
+import static dev.autoconvert.cli.ConverterCliTests.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoconvert.cli.ConverterCliTests.Result;
+import dev.autoconvert.testsupport.registry.Executables;
+import dev.autoconvert.testsupport.registry.LocalRegistry;
+import dev.autoconvert.testsupport.registry.OciLayout;
+import dev.autoconvert.testsupport.registry.TarBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line against a registry that wants credentials, given in a Docker config file. */
+class RegistryCredentialsIntegrationTests {
+  private static final String USER = "cli-user";
+  private static final String PASSWORD = "cli-Pa55-word";
+
+  @TempDir Path dir;
+
+  private Path authfile(String json) throws IOException {
+    return Files.writeString(dir.resolve("config-" + json.hashCode() + ".json"), json);
+  }
+
+  @Test
+  void convertCheckAndInspectSignInWithTheAuthfile() throws IOException {
+    Executables.assumeOnPath("fsck.erofs");
+    try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
+      Path source = dir.resolve("source");
+      OciLayout.create(source)
+          .image("v1", "amd64", List.of(new TarBuilder().file("etc/motd", "hello\n").build()));
+      String auth =
+          Base64.getEncoder()
+              .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+      String signedIn =
+          authfile("{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + auth + "\"}}}")
+              .toString();
+      String target = registry.host() + "/cli/app:v1-nydus";
+      String[] convert = {
+        "convert", "--source", "oci:" + source + ":v1", "--target", target, "--plain-http"
+      };
+
+      Result anonymous = run(append(convert, "--authfile", authfile("{}").toString()));
+      assertThat(anonymous.code()).as(anonymous.text()).isEqualTo(ConverterCli.ERROR);
+      assertThat(anonymous.text()).contains("HTTP 401").doesNotContain(PASSWORD);
+
+      Result converted = run(append(convert, "--authfile", signedIn));
+      assertThat(converted.code()).as(converted.text()).isEqualTo(ConverterCli.OK);
+      Result check =
+          run(
+              "check",
+              "--source",
+              "oci:" + source + ":v1",
+              "--target",
+              target,
+              "--plain-http",
+              "--authfile",
+              signedIn);
+      assertThat(check.code()).as(check.text()).isEqualTo(ConverterCli.OK);
+      Result inspect =
+          run("inspect", "--image", target, "--plain-http", "--authfile", signedIn, "--tree");
+      assertThat(inspect.code()).as(inspect.text()).isEqualTo(ConverterCli.OK);
+      assertThat(inspect.out()).contains("/etc/motd");
+    }
+  }
+
+  @Test
+  void anUnreadableAuthfileIsAUsageErrorNamingIt() {
+    Path missing = dir.resolve("missing.json");
+    Result r =
+        run(
+            "convert",
+            "--source",
+            "oci:" + dir + ":v1",
+            "--target",
+            "oci:" + dir + ":v2",
+            "--authfile",
+            missing.toString());
+
+    assertThat(r.code()).isEqualTo(ConverterCli.USAGE);
+    assertThat(r.err()).contains("cannot read registry credentials").contains(missing.toString());
+  }
+
+  private static String[] append(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
+}
