@@ -35,6 +35,7 @@ final class Authenticator {
   private final Clock clock;
   private final ConcurrentMap<String, TokenFetcher.Token> tokens = new ConcurrentHashMap<>();
   private volatile AuthChallenge challenge;
+  private volatile Credentials lastBasic; // what the latest Basic header carried
 
   /** {@code credentials} is asked for {@code registry}'s each time they are needed. */
   Authenticator(
@@ -52,7 +53,9 @@ final class Authenticator {
       return Optional.empty();
     }
     if (current.isBasic()) {
-      return credentials.lookup(registry).map(TokenFetcher::basic);
+      Optional<Credentials> basic = credentials.lookup(registry);
+      basic.ifPresent(c -> lastBasic = c);
+      return basic.map(TokenFetcher::basic);
     }
     if (!current.isBearer()) {
       return Optional.empty();
@@ -99,20 +102,37 @@ final class Authenticator {
     if (challenged != null && !challenged.isEmpty()) {
       all.addAll(List.of(challenged.split(" ")));
     }
-    TokenFetcher fetcher =
-        new TokenFetcher(
-            realmUri,
-            bearer.param("service"),
-            List.copyOf(all),
-            credentials.lookup(registry).orElse(null),
-            now);
-    return client.fetch(fetcher, realmUri);
+    String service = bearer.param("service");
+    List<String> wanted = List.copyOf(all);
+    Credentials used = credentials.lookup(registry).orElse(null);
+    try {
+      return client.fetch(new TokenFetcher(realmUri, service, wanted, used, now), realmUri);
+    } catch (RegistryException e) {
+      Optional<Credentials> fresh =
+          e.kind() == ErrorKind.UNAUTHORIZED ? rotated(used) : Optional.empty();
+      if (fresh.isEmpty()) {
+        throw e;
+      }
+      return client.fetch(new TokenFetcher(realmUri, service, wanted, fresh.get(), now), realmUri);
+    }
+  }
+
+  /**
+   * After {@code refused} was refused: other credentials the store has now (it may have rotated
+   * ones it had kept an old answer for), or empty.
+   */
+  private Optional<Credentials> rotated(Credentials refused) throws RegistryException {
+    if (refused == null) {
+      return Optional.empty();
+    }
+    credentials.refused(registry, refused);
+    return credentials.lookup(registry).filter(fresh -> !fresh.equals(refused));
   }
 
   /**
    * Records the challenge of a 401 answer. True when retrying with new authorization may help: the
    * scheme was unknown, the cached token was refused (it is dropped), or Basic credentials exist
-   * that were not sent yet.
+   * that were not sent yet, or other than the refused ones.
    */
   boolean onUnauthorized(HttpHeaders headers, List<String> scopes) throws RegistryException {
     Optional<AuthChallenge> parsed =
@@ -130,7 +150,10 @@ final class Authenticator {
       TokenFetcher.Token refused = tokens.remove(key(scopes));
       return previous == null || !previous.isBearer() || refused != null;
     }
-    return (previous == null || !previous.isBasic()) && credentials.lookup(registry).isPresent();
+    if (previous == null || !previous.isBasic()) {
+      return credentials.lookup(registry).isPresent();
+    }
+    return rotated(lastBasic).isPresent();
   }
 
   private static String key(List<String> scopes) {

@@ -14,4 +14,10 @@ public interface CredentialStore {
 
   /** The credentials for {@code host} ({@code host[:port]} as in image references), if any. */
   Optional<Credentials> lookup(String host) throws RegistryException;
+
+  /**
+   * Tells the store that {@code host} refused {@code credentials}, so that a store that keeps
+   * answers for a while looks them up afresh next time (they may have been rotated).
+   */
+  default void refused(String host, Credentials credentials) {}
 }

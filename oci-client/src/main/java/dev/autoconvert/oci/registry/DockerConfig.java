@@ -126,6 +126,16 @@ public final class DockerConfig implements CredentialStore {
     return Optional.ofNullable(entry.credentials());
   }
 
+  /** Drops a helper's kept answer that {@code host} refused: the next lookup asks again. */
+  @Override
+  public void refused(String host, Credentials credentials) {
+    String key = normalize(host);
+    helperAnswers
+        .entrySet()
+        .removeIf(
+            e -> e.getKey().endsWith(" " + key) && credentials.equals(e.getValue().credentials()));
+  }
+
   @Override
   public String toString() {
     return "DockerConfig[" + file + "]";

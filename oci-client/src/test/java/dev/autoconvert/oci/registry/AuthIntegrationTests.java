@@ -152,6 +152,37 @@ class AuthIntegrationTests {
     }
 
     @Test
+    void aHelperAnswerTheRegistryRefusesIsAskedForAgain() throws IOException {
+      Path secret = Files.writeString(dir.resolve("secret"), "stale-" + PASSWORD);
+      Path helper = Files.createDirectories(dir.resolve("bin")).resolve("docker-credential-vault");
+      Files.writeString(
+          helper,
+          "#!/bin/sh\ncat > /dev/null\necho '{\"Username\":\""
+              + USER
+              + "\",\"Secret\":\"'$(cat '"
+              + secret
+              + "')'\"}'\n");
+      Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
+      try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
+        ImageReference ref = ImageReference.parse(registry.host() + "/docker-config/app:v1");
+        RegistryClient client =
+            client(
+                registry,
+                DockerConfig.load(
+                    config("{\"credHelpers\":{\"" + registry.host() + "\":\"vault\"}}"),
+                    List.of(helper.getParent()),
+                    Duration.ofSeconds(30),
+                    Clock.systemUTC()));
+        assertUnauthorizedWithoutSecret(() -> client.listTags(ref));
+
+        Files.writeString(secret, PASSWORD); // rotated, while the stale answer is still kept
+        RawManifest pushed = pushImage(client, ref, randomBytes(1000));
+
+        assertThat(client.pullManifest(ref)).isEqualTo(pushed);
+      }
+    }
+
+    @Test
     void configuredCredentialsWinOverTheFile() throws IOException {
       try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
         ImageReference ref = ImageReference.parse(registry.host() + "/docker-config/app:v1");

@@ -87,4 +87,83 @@ class AuthenticatorTests {
             });
     assertThat(fetchedScopes).isEmpty();
   }
+
+  /**
+   * A store that keeps its answer until told it was refused, like a helper's kept answer; {@code
+   * latest} is what it would look up afresh.
+   */
+  private static final class KeepingStore implements CredentialStore {
+    volatile Credentials kept;
+    volatile Credentials latest;
+    final List<Credentials> refused = new ArrayList<>();
+
+    KeepingStore(Credentials first) {
+      this.kept = first;
+      this.latest = first;
+    }
+
+    @Override
+    public Optional<Credentials> lookup(String host) {
+      return Optional.of(kept);
+    }
+
+    @Override
+    public void refused(String host, Credentials credentials) {
+      refused.add(credentials);
+      kept = latest;
+    }
+  }
+
+  private static Authenticator authenticator(CredentialStore store) {
+    return new Authenticator("registry.test", store, false, Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  @Test
+  void refusedBasicCredentialsAreReportedAndRotatedOnesTriedOnce() throws RegistryException {
+    Credentials old = new Credentials("u", "old");
+    KeepingStore store = new KeepingStore(old);
+    Authenticator auth = authenticator(store);
+    auth.onUnauthorized(challenge("Basic realm=\"r\""), PULL);
+    assertThat(auth.authorization(PULL, tokens)).contains(TokenFetcher.basic(old));
+
+    assertThat(auth.onUnauthorized(challenge("Basic realm=\"r\""), PULL))
+        .as("the store has nothing else: retrying cannot help")
+        .isFalse();
+    assertThat(store.refused).containsExactly(old);
+
+    Credentials rotated = new Credentials("u", "new");
+    store.latest = rotated;
+    assertThat(auth.onUnauthorized(challenge("Basic realm=\"r\""), PULL)).isTrue();
+    assertThat(auth.authorization(PULL, tokens)).contains(TokenFetcher.basic(rotated));
+  }
+
+  @Test
+  void aTokenServerRefusalTriesTheStoresRotatedCredentialsOnce() throws RegistryException {
+    Credentials old = new Credentials("u", "old");
+    Credentials rotated = new Credentials("u", "new");
+    KeepingStore store = new KeepingStore(old);
+    Authenticator auth = authenticator(store);
+    auth.onUnauthorized(challenge("Bearer realm=\"https://auth.test/token\""), PULL);
+    List<String> sent = new ArrayList<>();
+    Authenticator.TokenClient server =
+        (fetcher, realm) -> {
+          String authorization =
+              fetcher.request(realm).build().headers().firstValue("Authorization").orElse("");
+          sent.add(authorization);
+          if (!authorization.equals(TokenFetcher.basic(rotated))) {
+            throw new RegistryException(ErrorKind.UNAUTHORIZED, "get token", "refused");
+          }
+          return new TokenFetcher.Token("token", NOW.plusSeconds(300));
+        };
+
+    assertThatThrownBy(() -> auth.authorization(PULL, server))
+        .as("nothing else to try: the refusal stands")
+        .isInstanceOf(RegistryException.class);
+    assertThat(sent).containsExactly(TokenFetcher.basic(old));
+
+    store.latest = rotated;
+    sent.clear();
+    assertThat(auth.authorization(PULL, server)).contains("Bearer token");
+    assertThat(sent).containsExactly(TokenFetcher.basic(old), TokenFetcher.basic(rotated));
+  }
 }

@@ -214,4 +214,19 @@ class DockerConfigTests {
     assertThatThrownBy(() -> store.lookup("d.example"))
         .hasMessageContaining("docker-credential-absent is not on the PATH");
   }
+
+  @Test
+  void aRefusedHelperAnswerIsAskedForAgain() throws IOException {
+    helper("vault", "echo '{\"Username\":\"bot\",\"Secret\":\"s1\"}'");
+    DockerConfig store = load(config("{\"credHelpers\":{\"reg.example\":\"vault\"}}"));
+    Credentials answer = store.lookup("reg.example").orElseThrow();
+
+    store.refused("reg.example", new Credentials("bot", "other"));
+    store.lookup("reg.example");
+    assertThat(asked("vault")).as("other credentials were refused: the answer is kept").hasSize(1);
+
+    store.refused("reg.example", answer);
+    assertThat(store.lookup("reg.example")).contains(answer);
+    assertThat(asked("vault")).hasSize(2);
+  }
 }
