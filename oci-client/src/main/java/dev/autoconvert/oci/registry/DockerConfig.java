@@ -29,10 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Credentials from a Docker client configuration file: {@code ~/.docker/config.json}, or a
- * Kubernetes {@code kubernetes.io/dockerconfigjson} secret mounted as a file. For each registry, in
- * the Docker CLI's order: its credential helper ({@code credHelpers}), else the default store
- * ({@code credsStore}), else its {@code auths} entry ({@code auth}, or {@code username} and {@code
- * password}).
+ * Kubernetes {@code kubernetes.io/dockerconfigjson} secret mounted as a file (the legacy {@code
+ * .dockercfg} form too). For each registry, in the Docker CLI's order: its credential helper
+ * ({@code credHelpers}), else the default store ({@code credsStore}), else its {@code auths} entry
+ * ({@code auth}, or {@code username} and {@code password}).
  *
  * <p>The file is read again when it changes, since mounted secrets are replaced in place; a
  * helper's answer is kept for {@link #HELPER_CACHE}, so that Basic authentication, which sends
@@ -172,8 +172,14 @@ public final class DockerConfig implements CredentialStore {
     if (root == null || !root.isObject()) {
       throw new IOException(file + " is not a Docker config file: not a JSON object");
     }
+    // The legacy ~/.dockercfg form (Kubernetes kubernetes.io/dockercfg secrets) has the auths
+    // entries at the top level.
+    JsonNode entries =
+        root.has("auths") || root.has("credHelpers") || root.has("credsStore")
+            ? root.path("auths")
+            : root;
     Map<String, Entry> auths = new HashMap<>();
-    for (Map.Entry<String, JsonNode> e : root.path("auths").properties()) {
+    for (Map.Entry<String, JsonNode> e : entries.properties()) {
       auths.put(normalize(e.getKey()), entry(file, e.getKey(), e.getValue()));
     }
     Map<String, String> helpers = new HashMap<>();

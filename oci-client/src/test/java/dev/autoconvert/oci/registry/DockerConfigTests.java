@@ -82,6 +82,14 @@ class DockerConfigTests {
   }
 
   @Test
+  void theLegacyDockercfgFormHasItsEntriesAtTheTopLevel() throws IOException {
+    DockerConfig store =
+        load(config("{\"reg.example\":{\"auth\":\"" + base64("bot:pw") + "\",\"email\":\"\"}}"));
+
+    assertThat(store.lookup("reg.example")).contains(new Credentials("bot", "pw"));
+  }
+
+  @Test
   void keysWrittenAsUrlsMatchTheirHostAndDockerHubHasOneName() throws IOException {
     DockerConfig store =
         load(
