@@ -4,6 +4,7 @@ import dev.autoconvert.cli.store.ImageStore;
 import dev.autoconvert.cli.store.StoredManifest;
 import dev.autoconvert.format.image.NydusImageAssembler;
 import dev.autoconvert.format.tree.LayerTree;
+import dev.autoconvert.imagespec.MediaTypes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,8 +35,6 @@ public final class StoreLayerCache implements LayerCache {
   static final String ARTIFACT_TYPE = "application/vnd.autoconvert.layer-cache.v1";
   static final String CONFIG_TYPE = "application/vnd.autoconvert.layer-cache.config.v1+json";
   static final String TREE_TYPE = "application/vnd.autoconvert.layer-tree.v1+json+gzip";
-  private static final String BLOB_TYPE = "application/vnd.oci.image.layer.nydus.blob.v1";
-  private static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
 
   /** A tree of a layer with a million files is some hundred MB of JSON; refuse beyond. */
   private static final long MAX_TREE_BYTES = 512L << 20;
@@ -116,12 +115,12 @@ public final class StoreLayerCache implements LayerCache {
 
     ObjectNode manifest = JSON.createObjectNode();
     manifest.put("schemaVersion", 2);
-    manifest.put("mediaType", MANIFEST_TYPE);
+    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
     manifest.put("artifactType", ARTIFACT_TYPE);
     manifest.set("config", descriptor(CONFIG_TYPE, configDigest, configJson.length));
     manifest
         .putArray("layers")
-        .add(descriptor(BLOB_TYPE, layer.blobDigest(), layer.blobSize()))
+        .add(descriptor(MediaTypes.NYDUS_BLOB, layer.blobDigest(), layer.blobSize()))
         .add(descriptor(TREE_TYPE, treeDigest, tree.length));
     manifest
         .putObject("annotations")
@@ -129,7 +128,7 @@ public final class StoreLayerCache implements LayerCache {
         .put("dev.autoconvert.cache.options", options.layerCacheKey());
     entries.pushManifest(
         tag(sourceLayerDigest, options),
-        StoredManifest.of(MANIFEST_TYPE, JSON.writeValueAsBytes(manifest)));
+        StoredManifest.of(MediaTypes.OCI_MANIFEST, JSON.writeValueAsBytes(manifest)));
   }
 
   @Override

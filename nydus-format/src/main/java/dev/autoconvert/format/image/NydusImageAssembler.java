@@ -1,6 +1,7 @@
 package dev.autoconvert.format.image;
 
 import dev.autoconvert.format.FormatException;
+import dev.autoconvert.imagespec.MediaTypes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

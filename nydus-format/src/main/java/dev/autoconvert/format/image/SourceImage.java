@@ -1,6 +1,7 @@
 package dev.autoconvert.format.image;
 
 import dev.autoconvert.format.FormatException;
+import dev.autoconvert.imagespec.MediaTypes;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;

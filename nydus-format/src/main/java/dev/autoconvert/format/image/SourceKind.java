@@ -1,6 +1,7 @@
 package dev.autoconvert.format.image;
 
 import dev.autoconvert.format.FormatException;
+import dev.autoconvert.imagespec.MediaTypes;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -25,19 +26,15 @@ public record SourceKind(Kind kind, String reason) {
   /** Layer media types whose content is a (possibly compressed) tar this converter reads. */
   private static final Set<String> TAR_LAYERS =
       Set.of(
-          "application/vnd.oci.image.layer.v1.tar",
-          "application/vnd.oci.image.layer.v1.tar+gzip",
-          "application/vnd.oci.image.layer.v1.tar+zstd",
+          MediaTypes.OCI_LAYER,
+          MediaTypes.OCI_LAYER_GZIP,
+          MediaTypes.OCI_LAYER_ZSTD,
           "application/vnd.oci.image.layer.nondistributable.v1.tar",
           "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
           "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
-          "application/vnd.docker.image.rootfs.diff.tar",
+          MediaTypes.DOCKER_LAYER,
           MediaTypes.DOCKER_LAYER_GZIP,
-          "application/vnd.docker.image.rootfs.diff.tar.zstd");
-
-  /** Marks a nydus manifest inside a merge-platform index (§5.5). */
-  private static final String NYDUS_MANIFEST_ARTIFACT =
-      "application/vnd.nydus.image.manifest.v1+json";
+          MediaTypes.DOCKER_LAYER_ZSTD);
 
   /** The same mark as a platform os.feature, as nydusify wrote it before 2.3.5 (§5.5). */
   private static final String NYDUS_OS_FEATURE = "nydus.remoteimage.v1";
@@ -55,7 +52,7 @@ public record SourceKind(Kind kind, String reason) {
     }
     if (MediaTypes.isIndex(type)) {
       for (JsonNode entry : manifest.path("manifests")) {
-        if (NYDUS_MANIFEST_ARTIFACT.equals(entry.path("artifactType").asString(""))
+        if (MediaTypes.NYDUS_MANIFEST_ARTIFACT.equals(entry.path("artifactType").asString(""))
             || entry
                 .path("platform")
                 .path("os.features")

@@ -3,6 +3,7 @@ package dev.autoconvert.format.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoconvert.format.image.SourceKind.Kind;
+import dev.autoconvert.imagespec.MediaTypes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.autoconvert.oci.manifest;
 
-import dev.autoconvert.oci.MediaTypes;
+import dev.autoconvert.imagespec.MediaTypes;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.autoconvert.oci.manifest;
 
-import dev.autoconvert.oci.MediaTypes;
+import dev.autoconvert.imagespec.MediaTypes;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +18,7 @@ public record ImageManifest(
     if (schemaVersion != 2) {
       throw new IllegalArgumentException("manifest schemaVersion " + schemaVersion + " is not 2");
     }
-    if (mediaType != null && !MediaTypes.isManifest(mediaType)) {
+    if (mediaType != null && !MediaTypes.isImageManifest(mediaType)) {
       throw new IllegalArgumentException("'" + mediaType + "' is not an image manifest type");
     }
     if (config == null) {

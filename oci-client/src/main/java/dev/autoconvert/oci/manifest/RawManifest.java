@@ -1,7 +1,7 @@
 package dev.autoconvert.oci.manifest;
 
+import dev.autoconvert.imagespec.MediaTypes;
 import dev.autoconvert.oci.Digest;
-import dev.autoconvert.oci.MediaTypes;
 import java.util.Arrays;
 
 /**
@@ -15,7 +15,7 @@ public final class RawManifest {
   private final Digest digest;
 
   private RawManifest(String mediaType, byte[] bytes) {
-    if (!MediaTypes.isManifest(mediaType) && !MediaTypes.isIndex(mediaType)) {
+    if (!MediaTypes.isImageManifest(mediaType) && !MediaTypes.isIndex(mediaType)) {
       throw new IllegalArgumentException(
           "'" + mediaType + "' is not a manifest or index media type");
     }

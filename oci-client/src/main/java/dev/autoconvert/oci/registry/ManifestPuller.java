@@ -1,8 +1,8 @@
 package dev.autoconvert.oci.registry;
 
+import dev.autoconvert.imagespec.MediaTypes;
 import dev.autoconvert.oci.ErrorKind;
 import dev.autoconvert.oci.ImageReference;
-import dev.autoconvert.oci.MediaTypes;
 import dev.autoconvert.oci.RegistryException;
 import dev.autoconvert.oci.manifest.ManifestJson;
 import dev.autoconvert.oci.manifest.RawManifest;
@@ -54,7 +54,7 @@ final class ManifestPuller implements RegistryOperation<RawManifest> {
   public RawManifest handle(HttpResponse<InputStream> response) throws IOException {
     byte[] bytes = Http.readBody(response, Http.MANIFEST_LIMIT, "manifest of " + reference);
     String mediaType = Http.mediaType(Http.header(response.headers(), "Content-Type"));
-    if (!MediaTypes.isManifest(mediaType) && !MediaTypes.isIndex(mediaType)) {
+    if (!MediaTypes.isImageManifest(mediaType) && !MediaTypes.isIndex(mediaType)) {
       // Some registries answer application/json; the document then names its type.
       try {
         mediaType = ManifestJson.mediaTypeOf(bytes);
@@ -62,7 +62,7 @@ final class ManifestPuller implements RegistryOperation<RawManifest> {
         throw new RegistryException(ErrorKind.REJECTED, action(), 200, e.getMessage(), e);
       }
     }
-    if (!MediaTypes.isManifest(mediaType) && !MediaTypes.isIndex(mediaType)) {
+    if (!MediaTypes.isImageManifest(mediaType) && !MediaTypes.isIndex(mediaType)) {
       throw new RegistryException(
           ErrorKind.REJECTED,
           action(),

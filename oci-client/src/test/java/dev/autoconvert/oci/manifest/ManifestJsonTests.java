@@ -3,8 +3,8 @@ package dev.autoconvert.oci.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import dev.autoconvert.imagespec.MediaTypes;
 import dev.autoconvert.oci.Digest;
-import dev.autoconvert.oci.MediaTypes;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

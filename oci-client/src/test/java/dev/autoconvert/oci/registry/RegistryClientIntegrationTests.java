@@ -3,10 +3,10 @@ package dev.autoconvert.oci.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autoconvert.imagespec.MediaTypes;
 import dev.autoconvert.oci.Digest;
 import dev.autoconvert.oci.ErrorKind;
 import dev.autoconvert.oci.ImageReference;
-import dev.autoconvert.oci.MediaTypes;
 import dev.autoconvert.oci.RegistryException;
 import dev.autoconvert.oci.manifest.Descriptor;
 import dev.autoconvert.oci.manifest.ImageIndex;

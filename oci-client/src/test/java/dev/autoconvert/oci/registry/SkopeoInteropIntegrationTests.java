@@ -4,9 +4,9 @@ import static dev.autoconvert.oci.registry.RegistryClientIntegrationTests.pushIm
 import static dev.autoconvert.oci.registry.RegistryClientIntegrationTests.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoconvert.imagespec.MediaTypes;
 import dev.autoconvert.oci.Digest;
 import dev.autoconvert.oci.ImageReference;
-import dev.autoconvert.oci.MediaTypes;
 import dev.autoconvert.oci.manifest.Descriptor;
 import dev.autoconvert.oci.manifest.ImageIndex;
 import dev.autoconvert.oci.manifest.ImageManifest;

@@ -7,6 +7,7 @@ import static dev.autoconvert.listener.intake.JsonFields.optionalText;
 import static dev.autoconvert.listener.intake.JsonFields.text;
 
 import dev.autoconvert.contracts.PushEvent;
+import dev.autoconvert.imagespec.MediaTypes;
 import dev.autoconvert.listener.intake.IgnoreReason;
 import dev.autoconvert.listener.intake.MalformedWebhookException;
 import dev.autoconvert.listener.intake.OciNames;
@@ -29,12 +30,7 @@ class DistributionFormat implements WebhookFormat {
   static final String ORIGIN = "distribution";
 
   /** What a manifest push can carry; blobs arrive as application/octet-stream or layer types. */
-  static final Set<String> MANIFEST_MEDIA_TYPES =
-      Set.of(
-          "application/vnd.oci.image.manifest.v1+json",
-          "application/vnd.oci.image.index.v1+json",
-          "application/vnd.docker.distribution.manifest.v2+json",
-          "application/vnd.docker.distribution.manifest.list.v2+json");
+  static final Set<String> MANIFEST_MEDIA_TYPES = Set.copyOf(MediaTypes.MANIFEST_ACCEPT);
 
   @Override
   public String name() {

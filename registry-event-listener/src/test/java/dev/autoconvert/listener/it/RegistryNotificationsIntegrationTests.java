@@ -3,6 +3,7 @@ package dev.autoconvert.listener.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoconvert.contracts.PushEvent;
+import dev.autoconvert.imagespec.MediaTypes;
 import dev.autoconvert.testsupport.net.FreePorts;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.OciLayout;
@@ -100,7 +101,7 @@ class RegistryNotificationsIntegrationTests {
     assertThat(records.get(0).key()).isEqualTo(registry.host() + "/" + namespace + "/app:v1");
     assertThat(event.registry()).isEqualTo(registry.host());
     assertThat(event.digest()).isEqualTo(image.manifest().digest());
-    assertThat(event.mediaType()).isEqualTo(OciLayout.OCI_MANIFEST);
+    assertThat(event.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
     assertThat(event.size()).isEqualTo(image.manifest().size());
     assertOnlyRedeliveriesOf(event);
   }
@@ -121,7 +122,7 @@ class RegistryNotificationsIntegrationTests {
     assertThat(records).isNotEmpty();
     PushEvent event = PushEventsTopic.decode(records.get(0));
     assertThat(event.digest()).isEqualTo(index.digest());
-    assertThat(event.mediaType()).isEqualTo(OciLayout.OCI_INDEX);
+    assertThat(event.mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
     assertOnlyRedeliveriesOf(event);
   }
 

@@ -1,5 +1,6 @@
 package dev.autoconvert.testsupport.registry;
 
+import dev.autoconvert.imagespec.MediaTypes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,10 +29,6 @@ import tools.jackson.databind.node.ObjectNode;
  * }</pre>
  */
 public final class OciLayout {
-  public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-  public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-  public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
-  public static final String OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
   private static final String REF_NAME = "org.opencontainers.image.ref.name";
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -49,7 +46,7 @@ public final class OciLayout {
     this.path = path;
     this.index = JSON.createObjectNode();
     index.put("schemaVersion", 2);
-    index.put("mediaType", OCI_INDEX);
+    index.put("mediaType", MediaTypes.OCI_INDEX);
     index.putArray("manifests");
   }
 
@@ -115,7 +112,7 @@ public final class OciLayout {
     List<String> diffIds = new ArrayList<>();
     for (byte[] tar : layerTars) {
       diffIds.add(digest(tar));
-      layers.add(write(OCI_LAYER_GZIP, gzip(tar)));
+      layers.add(write(MediaTypes.OCI_LAYER_GZIP, gzip(tar)));
     }
     ObjectNode config = JSON.createObjectNode();
     config.put("created", "2024-01-01T00:00:00Z");
@@ -126,10 +123,10 @@ public final class OciLayout {
     rootfs.put("type", "layers");
     ArrayNode ids = rootfs.putArray("diff_ids");
     diffIds.forEach(ids::add);
-    Blob configBlob = write(OCI_CONFIG, JSON.writeValueAsBytes(config));
+    Blob configBlob = write(MediaTypes.OCI_CONFIG, JSON.writeValueAsBytes(config));
     ObjectNode manifest = JSON.createObjectNode();
     manifest.put("schemaVersion", 2);
-    manifest.put("mediaType", OCI_MANIFEST);
+    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
     manifest.set("config", descriptor(configBlob));
     ArrayNode layerArray = manifest.putArray("layers");
     layers.forEach(layer -> layerArray.add(descriptor(layer)));
@@ -141,7 +138,7 @@ public final class OciLayout {
       ObjectNode notes = manifest.putObject("annotations");
       annotations.forEach(notes::put);
     }
-    Blob manifestBlob = write(OCI_MANIFEST, JSON.writeValueAsBytes(manifest));
+    Blob manifestBlob = write(MediaTypes.OCI_MANIFEST, JSON.writeValueAsBytes(manifest));
     return new Image(manifestBlob, configBlob, layers, diffIds, architecture);
   }
 
@@ -149,7 +146,7 @@ public final class OciLayout {
   public Blob index(String tag, List<Image> images) throws IOException {
     ObjectNode node = JSON.createObjectNode();
     node.put("schemaVersion", 2);
-    node.put("mediaType", OCI_INDEX);
+    node.put("mediaType", MediaTypes.OCI_INDEX);
     ArrayNode manifests = node.putArray("manifests");
     for (Image image : images) {
       ObjectNode entry = descriptor(image.manifest());
@@ -158,7 +155,7 @@ public final class OciLayout {
       platform.put("os", "linux");
       manifests.add(entry);
     }
-    Blob blob = write(OCI_INDEX, JSON.writeValueAsBytes(node));
+    Blob blob = write(MediaTypes.OCI_INDEX, JSON.writeValueAsBytes(node));
     tag(tag, blob);
     return blob;
   }

@@ -3,6 +3,7 @@ package dev.autoconvert.testsupport.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.autoconvert.imagespec.MediaTypes;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +27,7 @@ class LocalRegistryIntegrationTests {
     // distribution 2.8 hides OCI manifests from requests that do not accept them
     return http.send(
             HttpRequest.newBuilder(registry.url().resolve(path))
-                .header("Accept", OciLayout.OCI_MANIFEST)
+                .header("Accept", MediaTypes.OCI_MANIFEST)
                 .build(),
             HttpResponse.BodyHandlers.discarding())
         .statusCode();

@@ -1,9 +1,12 @@
-package dev.autoconvert.oci;
+package dev.autoconvert.imagespec;
 
 import java.util.List;
 import java.util.Set;
 
-/** Media types of OCI, Docker schema 2 and Nydus artifacts (NYDUS-FORMAT.md §5.6). */
+/**
+ * Media types of OCI, Docker schema 2 and Nydus manifests, configs and layers (NYDUS-FORMAT.md
+ * §5.6): one list for the registry client, the converter and the services.
+ */
 public final class MediaTypes {
   public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -11,25 +14,22 @@ public final class MediaTypes {
   public static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
   public static final String OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
   public static final String OCI_LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd";
-  public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
 
   public static final String DOCKER_MANIFEST =
       "application/vnd.docker.distribution.manifest.v2+json";
   public static final String DOCKER_MANIFEST_LIST =
       "application/vnd.docker.distribution.manifest.list.v2+json";
   public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
+  public static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar";
   public static final String DOCKER_LAYER_GZIP =
       "application/vnd.docker.image.rootfs.diff.tar.gzip";
-  public static final String DOCKER_FOREIGN_LAYER_GZIP =
-      "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
+  public static final String DOCKER_LAYER_ZSTD =
+      "application/vnd.docker.image.rootfs.diff.tar.zstd";
 
-  /** Nydus data blob layer. */
+  /** A Nydus data blob layer, in OCI and Docker manifests alike (§5.1). */
   public static final String NYDUS_BLOB = "application/vnd.oci.image.layer.nydus.blob.v1";
 
-  /** Config media type of Nydus manifests in merge-platform mode. */
-  public static final String NYDUS_CONFIG = "application/vnd.nydus.image.config.v1+json";
-
-  /** artifactType of Nydus entries in a merge-platform index. */
+  /** artifactType of the Nydus manifests in a merge-platform index (§5.5). */
   public static final String NYDUS_MANIFEST_ARTIFACT =
       "application/vnd.nydus.image.manifest.v1+json";
 
@@ -41,7 +41,7 @@ public final class MediaTypes {
       List.of(OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST);
 
   private static final Set<String> INDEXES = Set.of(OCI_INDEX, DOCKER_MANIFEST_LIST);
-  private static final Set<String> MANIFESTS = Set.of(OCI_MANIFEST, DOCKER_MANIFEST);
+  private static final Set<String> IMAGE_MANIFESTS = Set.of(OCI_MANIFEST, DOCKER_MANIFEST);
 
   private MediaTypes() {}
 
@@ -49,7 +49,7 @@ public final class MediaTypes {
     return INDEXES.contains(mediaType);
   }
 
-  public static boolean isManifest(String mediaType) {
-    return MANIFESTS.contains(mediaType);
+  public static boolean isImageManifest(String mediaType) {
+    return IMAGE_MANIFESTS.contains(mediaType);
   }
 }
