@@ -33,6 +33,8 @@ import org.springframework.validation.annotation.Validated;
  * @param dockerConfig a Docker config file ({@code config.json}, or a mounted {@code
  *     dockerconfigjson} secret) with the credentials of registries that {@code registries} gives
  *     none for; read again when it changes
+ * @param caCertificates a PEM file of CA certificates to trust besides the JVM's, for registries
+ *     whose certificates a private CA signed
  */
 @Validated
 @ConfigurationProperties("autoconvert.worker")
@@ -46,7 +48,8 @@ public record WorkerProperties(
     @NotBlank @DefaultValue("autoconvert/layer-cache") String cacheRepository,
     @NotBlank @DefaultValue(Topics.CONVERSION_REQUESTS) String requestsTopic,
     @NotBlank @DefaultValue(Topics.CONVERSION_STATUS) String statusTopic,
-    Path dockerConfig) {
+    Path dockerConfig,
+    Path caCertificates) {
 
   public WorkerProperties {
     registries = registries == null ? List.of() : List.copyOf(registries);

@@ -55,7 +55,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class CheckCommand {
   private static final Set<String> VALUED =
-      Set.of("--source", "--target", "--work-dir", "--platform", RegistryAccess.AUTHFILE);
+      Set.of(
+          "--source",
+          "--target",
+          "--work-dir",
+          "--platform",
+          RegistryAccess.AUTHFILE,
+          RegistryAccess.CA_CERTIFICATES);
   private static final Set<String> FLAGS = Set.of(RegistryAccess.PLAIN_HTTP);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int SHOWN_DIFFERENCES = 50;

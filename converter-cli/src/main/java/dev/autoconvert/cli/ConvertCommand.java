@@ -30,7 +30,8 @@ final class ConvertCommand {
           "--platform",
           "--prefetch-patterns",
           "--work-dir",
-          RegistryAccess.AUTHFILE);
+          RegistryAccess.AUTHFILE,
+          RegistryAccess.CA_CERTIFICATES);
   private static final Set<String> FLAGS =
       Set.of("--all-platforms", "--with-referrer", RegistryAccess.PLAIN_HTTP);
 

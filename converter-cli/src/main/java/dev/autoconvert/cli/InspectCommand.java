@@ -25,7 +25,13 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /** {@code inspect}: a bootstrap's superblock, blob table, tree, and one file's chunks. */
 final class InspectCommand {
   private static final Set<String> VALUED =
-      Set.of("--bootstrap", "--image", "--path", "--platform", RegistryAccess.AUTHFILE);
+      Set.of(
+          "--bootstrap",
+          "--image",
+          "--path",
+          "--platform",
+          RegistryAccess.AUTHFILE,
+          RegistryAccess.CA_CERTIFICATES);
   private static final Set<String> FLAGS = Set.of(RegistryAccess.PLAIN_HTTP, "--tree");
 
   private InspectCommand() {}

@@ -4,20 +4,28 @@ import dev.autoconvert.oci.registry.CredentialStore;
 import dev.autoconvert.oci.registry.DockerConfig;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
+import dev.autoconvert.oci.registry.TrustedCertificates;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * How a command reaches registries: over plain HTTP only with {@code --plain-http}; with the
  * credentials of {@code AUTOCONVERT_REGISTRY_USERNAME} / {@code _PASSWORD} where set, else those of
  * a Docker config file: {@code --authfile FILE}, or the Docker CLI's own ({@code
- * $DOCKER_CONFIG/config.json}, {@code ~/.docker/config.json}) when it exists.
+ * $DOCKER_CONFIG/config.json}, {@code ~/.docker/config.json}) when it exists; trusting the CA
+ * certificates of {@code --ca-certificates FILE} besides the JVM's.
  */
 record RegistryAccess(
-    boolean plainHttp, String username, String password, CredentialStore credentials) {
+    boolean plainHttp,
+    String username,
+    String password,
+    CredentialStore credentials,
+    SSLContext tls) {
   static final String PLAIN_HTTP = "--plain-http";
   static final String AUTHFILE = "--authfile";
+  static final String CA_CERTIFICATES = "--ca-certificates";
 
   static RegistryAccess of(Arguments a) {
     String authfile = a.optional(AUTHFILE, null);
@@ -31,18 +39,29 @@ record RegistryAccess(
         throw new UsageException("cannot read registry credentials: " + e.getMessage());
       }
     }
+    String ca = a.optional(CA_CERTIFICATES, null);
+    SSLContext tls = null;
+    if (ca != null) {
+      try {
+        tls = TrustedCertificates.sslContext(Path.of(ca));
+      } catch (IOException e) {
+        throw new UsageException("cannot read " + CA_CERTIFICATES + ": " + e.getMessage());
+      }
+    }
     return new RegistryAccess(
         a.flag(PLAIN_HTTP),
         System.getenv("AUTOCONVERT_REGISTRY_USERNAME"),
         System.getenv("AUTOCONVERT_REGISTRY_PASSWORD"),
-        credentials);
+        credentials,
+        tls);
   }
 
   RegistryClient client(String host) {
-    return RegistryClient.builder()
-        .registry(RegistryConfig.of(host, plainHttp, username, password))
-        .credentialStore(credentials)
-        .build();
+    RegistryClient.Builder client =
+        RegistryClient.builder()
+            .registry(RegistryConfig.of(host, plainHttp, username, password))
+            .credentialStore(credentials);
+    return (tls == null ? client : client.sslContext(tls)).build();
   }
 
   @Override

@@ -84,13 +84,16 @@ public record RulesProperties(
    *     worker reads the manifest and decides
    * @param dockerConfig a Docker config file with the credentials of registries that {@code
    *     registries} gives none for; read again when it changes
+   * @param caCertificates a PEM file of CA certificates to trust besides the JVM's, for registries
+   *     whose certificates a private CA signed
    */
   public record Reconcile(
       @DefaultValue("15m") @NotNull Duration interval,
       @DefaultValue("30s") @NotNull Duration requestTimeout,
       @DefaultValue List<@Valid Registry> registries,
       @DefaultValue("5s") @NotNull Duration contentReadTimeout,
-      Path dockerConfig) {}
+      Path dockerConfig,
+      Path caCertificates) {}
 
   /**
    * Finds QUEUED, RUNNING and RETRYING jobs without any status update (progress included) for

@@ -28,6 +28,7 @@ class RulesPropertiesTests {
                     new RulesProperties.Registry(
                         "127.0.0.1:5000", true, "robot", "registry-secret-value")),
                 Duration.ofSeconds(5),
+                null,
                 null),
             "autoconvert/layer-cache",
             new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3),

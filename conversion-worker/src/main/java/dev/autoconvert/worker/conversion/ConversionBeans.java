@@ -4,6 +4,7 @@ import dev.autoconvert.cli.pipeline.Scratch;
 import dev.autoconvert.oci.registry.DockerConfig;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
+import dev.autoconvert.oci.registry.TrustedCertificates;
 import dev.autoconvert.worker.WorkerProperties;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +28,9 @@ class ConversionBeans {
                     .toList());
     if (properties.dockerConfig() != null) {
       client.credentialStore(DockerConfig.load(properties.dockerConfig()));
+    }
+    if (properties.caCertificates() != null) {
+      client.sslContext(TrustedCertificates.sslContext(properties.caCertificates()));
     }
     return client.build();
   }

@@ -7,6 +7,7 @@ import dev.autoconvert.contracts.ConversionOptions;
 import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
+import dev.autoconvert.oci.registry.TrustedCertificates;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.OciLayout;
 import dev.autoconvert.testsupport.registry.TarBuilder;
@@ -26,13 +27,20 @@ public final class ConversionFixture {
   private final LocalRegistry registry;
   private final RegistryClient client;
 
-  public ConversionFixture(LocalRegistry registry) {
+  public ConversionFixture(LocalRegistry registry) throws IOException {
     this.registry = registry;
-    RegistryConfig config = RegistryConfig.plainHttp(registry.host());
-    if (registry.username() != null) {
-      config = config.withCredentials(registry.username(), registry.password());
+    RegistryClient.Builder client =
+        RegistryClient.builder()
+            .registry(
+                RegistryConfig.of(
+                    registry.host(),
+                    registry.tls() == null,
+                    registry.username(),
+                    registry.password()));
+    if (registry.tls() != null) {
+      client.sslContext(TrustedCertificates.sslContext(registry.tls().ca()));
     }
-    this.client = RegistryClient.builder().registry(config).build();
+    this.client = client.build();
   }
 
   /** A three-layer image: special files, then whiteouts and an opaque directory, then a re-add. */
@@ -166,11 +174,14 @@ public final class ConversionFixture {
         new ArrayList<>(
             List.of(
                 "check",
-                "--plain-http",
                 "--source",
                 registry.host() + "/" + repository + ":" + tag,
                 "--target",
                 registry.host() + "/" + repository + ":" + tag + "-nydus"));
+    args.addAll(
+        registry.tls() == null
+            ? List.of("--plain-http")
+            : List.of("--ca-certificates", registry.tls().ca().toString()));
     args.addAll(List.of(more));
     return cli(args);
   }

@@ -29,7 +29,11 @@ public final class WorkerTestProperties {
     properties.add("autoconvert.worker.requests-topic", () -> requests(name, run));
     properties.add("autoconvert.worker.status-topic", () -> status(name, run));
     properties.add("autoconvert.worker.registries[0].host", registry::host);
-    properties.add("autoconvert.worker.registries[0].plain-http", () -> "true");
+    if (registry.tls() == null) {
+      properties.add("autoconvert.worker.registries[0].plain-http", () -> "true");
+    } else {
+      properties.add("autoconvert.worker.ca-certificates", () -> registry.tls().ca().toString());
+    }
     if (credentialsInEntry && registry.username() != null) {
       properties.add("autoconvert.worker.registries[0].username", registry::username);
       properties.add("autoconvert.worker.registries[0].password", registry::password);

@@ -13,10 +13,12 @@ import dev.autoconvert.oci.registry.DockerConfig;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
 import dev.autoconvert.oci.registry.RetryPolicy;
+import dev.autoconvert.oci.registry.TrustedCertificates;
 import dev.autoconvert.rules.RulesProperties;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -44,22 +46,27 @@ public class Registries {
         config.dockerConfig() == null
             ? CredentialStore.NONE
             : DockerConfig.load(config.dockerConfig());
+    SSLContext tls =
+        config.caCertificates() == null
+            ? null
+            : TrustedCertificates.sslContext(config.caCertificates());
     this.client =
-        RegistryClient.builder()
-            .registries(registries)
-            .credentialStore(credentials)
-            .requestTimeout(config.requestTimeout())
-            .build();
+        builder(registries, credentials, tls).requestTimeout(config.requestTimeout()).build();
     // intake waits for these reads: one short attempt, and the worker decides where it fails
     this.contentClient =
-        RegistryClient.builder()
-            .registries(registries)
-            .credentialStore(credentials)
+        builder(registries, credentials, tls)
             .requestTimeout(config.contentReadTimeout())
             .connectTimeout(config.contentReadTimeout())
             .retryPolicy(RetryPolicy.NONE)
             .build();
     this.hosts = config.registries().stream().map(RulesProperties.Registry::host).toList();
+  }
+
+  private static RegistryClient.Builder builder(
+      List<RegistryConfig> registries, CredentialStore credentials, SSLContext tls) {
+    RegistryClient.Builder builder =
+        RegistryClient.builder().registries(registries).credentialStore(credentials);
+    return tls == null ? builder : builder.sslContext(tls);
   }
 
   public RegistryClient client() {

@@ -7,9 +7,11 @@ import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.manifest.RawManifest;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
+import dev.autoconvert.oci.registry.TrustedCertificates;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.OciLayout;
 import dev.autoconvert.testsupport.registry.TarBuilder;
+import dev.autoconvert.testsupport.registry.TestCertificates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +23,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** rule-service's reads from a registry that wants credentials it has only in a Docker config. */
+/**
+ * rule-service's reads from registries that want credentials it has only in a Docker config, or
+ * whose certificate a private CA signed.
+ */
 class RegistriesIntegrationTests {
   private static final String USER = "rules-reader";
   private static final String PASSWORD = "rules-Pa55";
@@ -62,6 +67,42 @@ class RegistriesIntegrationTests {
       assertThat(anonymous).as("401 without credentials").isEmpty();
       assertThat(signedIn).isPresent();
       assertThat(Digest.of(signedIn.get().bytes()).toString()).isEqualTo(digest);
+    }
+  }
+
+  @Test
+  void aRegistryWithAPrivateCaIsReadOnceItsCaIsTrusted() throws IOException {
+    TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
+    try (LocalRegistry registry = LocalRegistry.builder().tls(certificates).start()) {
+      Path layout = dir.resolve("layout");
+      OciLayout.create(layout)
+          .image("v1", "amd64", List.of(new TarBuilder().file("etc/motd", "hi\n").build()));
+      registry.pushFromLayout(layout, "v1", "team/app:v1");
+      RegistryClient trusting =
+          RegistryClient.builder()
+              .registry(RegistryConfig.https(registry.host()))
+              .sslContext(TrustedCertificates.sslContext(certificates.ca()))
+              .build();
+      String digest =
+          Digest.of(
+                  trusting
+                      .pullManifest(ImageReference.parse(registry.host() + "/team/app:v1"))
+                      .bytes())
+              .toString();
+
+      Optional<RawManifest> untrusted =
+          new Registries(
+                  RegistriesTests.reading(
+                      registry.host(), false, Duration.ofSeconds(5), null, null))
+              .manifest(registry.host(), "team/app", digest);
+      Optional<RawManifest> trusted =
+          new Registries(
+                  RegistriesTests.reading(
+                      registry.host(), false, Duration.ofSeconds(5), null, certificates.ca()))
+              .manifest(registry.host(), "team/app", digest);
+
+      assertThat(untrusted).as("the certificate is not trusted").isEmpty();
+      assertThat(trusted).isPresent();
     }
   }
 }

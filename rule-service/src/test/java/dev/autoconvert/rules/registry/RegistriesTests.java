@@ -16,6 +16,15 @@ import org.junit.jupiter.api.Test;
 class RegistriesTests {
 
   static RulesProperties reading(String host, Duration contentReadTimeout, Path dockerConfig) {
+    return reading(host, true, contentReadTimeout, dockerConfig, null);
+  }
+
+  static RulesProperties reading(
+      String host,
+      boolean plainHttp,
+      Duration contentReadTimeout,
+      Path dockerConfig,
+      Path caCertificates) {
     return new RulesProperties(
         "admin",
         "read",
@@ -25,9 +34,10 @@ class RegistriesTests {
         new RulesProperties.Reconcile(
             Duration.ofMinutes(15),
             Duration.ofSeconds(30),
-            List.of(new RulesProperties.Registry(host, true, null, null)),
+            List.of(new RulesProperties.Registry(host, plainHttp, null, null)),
             contentReadTimeout,
-            dockerConfig),
+            dockerConfig,
+            caCertificates),
         "cache",
         null,
         null,

@@ -4,6 +4,8 @@ import dev.autoconvert.testsupport.net.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,7 +82,12 @@ public final class LocalRegistry implements AutoCloseable {
   }
 
   public URI url() {
-    return URI.create("http://" + host());
+    return URI.create((options.tls == null ? "http://" : "https://") + host());
+  }
+
+  /** The certificates it serves HTTPS with, or null for plain HTTP. */
+  public TestCertificates tls() {
+    return options.tls;
   }
 
   /** The user name tests authenticate with (Basic or token auth), or null. */
@@ -219,6 +226,9 @@ public final class LocalRegistry implements AutoCloseable {
   }
 
   private boolean answers() {
+    if (options.tls != null) {
+      return listens(); // plain HTTP probes cannot speak to it; the socket is bound once it serves
+    }
     try {
       HttpURLConnection connection =
           (HttpURLConnection) URI.create("http://" + host() + "/v2/").toURL().openConnection();
@@ -227,6 +237,15 @@ public final class LocalRegistry implements AutoCloseable {
       int status = connection.getResponseCode();
       connection.disconnect();
       return status == 200 || status == 401;
+    } catch (IOException notYet) {
+      return false;
+    }
+  }
+
+  private boolean listens() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
     } catch (IOException notYet) {
       return false;
     }
@@ -242,8 +261,15 @@ public final class LocalRegistry implements AutoCloseable {
         .append("  maintenance:\n    uploadpurging:\n      enabled: false\n")
         .append("http:\n  addr: 127.0.0.1:")
         .append(port)
-        .append("\n  secret: local-registry-test-secret\n")
-        .append("health:\n  storagedriver:\n    enabled: false\n");
+        .append("\n  secret: local-registry-test-secret\n");
+    if (options.tls != null) {
+      yaml.append("  tls:\n    certificate: ")
+          .append(options.tls.certificate())
+          .append("\n    key: ")
+          .append(options.tls.key())
+          .append('\n');
+    }
+    yaml.append("health:\n  storagedriver:\n    enabled: false\n");
     if (options.username != null && !options.tokenAuth) {
       Path htpasswd = dir.resolve("htpasswd");
       if (!Files.exists(htpasswd)) {
@@ -317,8 +343,15 @@ public final class LocalRegistry implements AutoCloseable {
     private final Map<String, String> notificationHeaders = new LinkedHashMap<>();
     private Duration notificationTimeout = Duration.ofSeconds(2);
     private Duration notificationBackoff = Duration.ofSeconds(1);
+    private TestCertificates tls;
 
     private Builder() {}
+
+    /** Serves HTTPS with {@code certificates} (clients must trust their CA), not plain HTTP. */
+    public Builder tls(TestCertificates certificates) {
+      this.tls = certificates;
+      return this;
+    }
 
     /** htpasswd (bcrypt) Basic authentication with one user. */
     public Builder basicAuth(String username, String password) {

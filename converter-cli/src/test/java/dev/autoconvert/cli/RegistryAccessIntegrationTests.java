@@ -8,6 +8,7 @@ import dev.autoconvert.testsupport.registry.Executables;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.OciLayout;
 import dev.autoconvert.testsupport.registry.TarBuilder;
+import dev.autoconvert.testsupport.registry.TestCertificates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +18,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line against a registry that wants credentials, given in a Docker config file. */
-class RegistryCredentialsIntegrationTests {
+/**
+ * The command line against registries that want credentials (given in a Docker config file) or
+ * whose certificate a private CA signed.
+ */
+class RegistryAccessIntegrationTests {
   private static final String USER = "cli-user";
   private static final String PASSWORD = "cli-Pa55-word";
 
@@ -85,6 +89,36 @@ class RegistryCredentialsIntegrationTests {
 
     assertThat(r.code()).isEqualTo(ConverterCli.USAGE);
     assertThat(r.err()).contains("cannot read registry credentials").contains(missing.toString());
+  }
+
+  @Test
+  void aRegistryWithAPrivateCaIsReachedWithItsCaCertificates() throws IOException {
+    Executables.assumeOnPath("fsck.erofs");
+    TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
+    try (LocalRegistry registry = LocalRegistry.builder().tls(certificates).start()) {
+      Path source = dir.resolve("source");
+      OciLayout.create(source)
+          .image("v1", "amd64", List.of(new TarBuilder().file("etc/motd", "hello\n").build()));
+      String target = registry.host() + "/cli/app:v1-nydus";
+      String[] convert = {"convert", "--source", "oci:" + source + ":v1", "--target", target};
+
+      Result untrusted = run(convert);
+      assertThat(untrusted.code()).as(untrusted.text()).isEqualTo(ConverterCli.ERROR);
+      assertThat(untrusted.err()).contains("TLS failure");
+
+      Result converted = run(append(convert, "--ca-certificates", certificates.ca().toString()));
+      assertThat(converted.code()).as(converted.text()).isEqualTo(ConverterCli.OK);
+      Result check =
+          run(
+              "check",
+              "--source",
+              "oci:" + source + ":v1",
+              "--target",
+              target,
+              "--ca-certificates",
+              certificates.ca().toString());
+      assertThat(check.code()).as(check.text()).isEqualTo(ConverterCli.OK);
+    }
   }
 
   private static String[] append(String[] args, String... more) {
