@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,13 +33,41 @@ class RegistryAccessIntegrationTests {
     return Files.writeString(dir.resolve("config-" + json.hashCode() + ".json"), json);
   }
 
+  /** A one-layer image in an OCI layout, tagged v1. */
+  private Path source() throws IOException {
+    Path source = dir.resolve("source");
+    OciLayout.create(source)
+        .image("v1", "amd64", List.of(new TarBuilder().file("etc/motd", "hello\n").build()));
+    return source;
+  }
+
+  private static String[] convert(Path source, String target, String... access) {
+    return args(
+        List.of("convert", "--source", "oci:" + source + ":v1", "--target", target), access);
+  }
+
+  /** Converts {@code source} into {@code target}, then checks it, reaching it as {@code access}. */
+  private static void convertAndCheck(Path source, String target, String... access) {
+    Result converted = run(convert(source, target, access));
+    assertThat(converted.code()).as(converted.text()).isEqualTo(ConverterCli.OK);
+    Result check =
+        run(
+            args(
+                List.of("check", "--source", "oci:" + source + ":v1", "--target", target), access));
+    assertThat(check.code()).as(check.text()).isEqualTo(ConverterCli.OK);
+  }
+
+  private static String[] args(List<String> command, String... more) {
+    List<String> all = new ArrayList<>(command);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
   @Test
   void convertCheckAndInspectSignInWithTheAuthfile() throws IOException {
     Executables.assumeOnPath("fsck.erofs");
     try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
-      Path source = dir.resolve("source");
-      OciLayout.create(source)
-          .image("v1", "amd64", List.of(new TarBuilder().file("etc/motd", "hello\n").build()));
+      Path source = source();
       String auth =
           Base64.getEncoder()
               .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
@@ -46,31 +75,33 @@ class RegistryAccessIntegrationTests {
           authfile("{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + auth + "\"}}}")
               .toString();
       String target = registry.host() + "/cli/app:v1-nydus";
-      String[] convert = {
-        "convert", "--source", "oci:" + source + ":v1", "--target", target, "--plain-http"
-      };
 
-      Result anonymous = run(append(convert, "--authfile", authfile("{}").toString()));
+      Result anonymous =
+          run(convert(source, target, "--plain-http", "--authfile", authfile("{}").toString()));
       assertThat(anonymous.code()).as(anonymous.text()).isEqualTo(ConverterCli.ERROR);
       assertThat(anonymous.text()).contains("HTTP 401").doesNotContain(PASSWORD);
 
-      Result converted = run(append(convert, "--authfile", signedIn));
-      assertThat(converted.code()).as(converted.text()).isEqualTo(ConverterCli.OK);
-      Result check =
-          run(
-              "check",
-              "--source",
-              "oci:" + source + ":v1",
-              "--target",
-              target,
-              "--plain-http",
-              "--authfile",
-              signedIn);
-      assertThat(check.code()).as(check.text()).isEqualTo(ConverterCli.OK);
+      convertAndCheck(source, target, "--plain-http", "--authfile", signedIn);
       Result inspect =
           run("inspect", "--image", target, "--plain-http", "--authfile", signedIn, "--tree");
       assertThat(inspect.code()).as(inspect.text()).isEqualTo(ConverterCli.OK);
       assertThat(inspect.out()).contains("/etc/motd");
+    }
+  }
+
+  @Test
+  void aRegistryWithAPrivateCaIsReachedWithItsCaCertificates() throws IOException {
+    Executables.assumeOnPath("fsck.erofs");
+    TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
+    try (LocalRegistry registry = LocalRegistry.builder().tls(certificates).start()) {
+      Path source = source();
+      String target = registry.host() + "/cli/app:v1-nydus";
+
+      Result untrusted = run(convert(source, target));
+      assertThat(untrusted.code()).as(untrusted.text()).isEqualTo(ConverterCli.ERROR);
+      assertThat(untrusted.err()).contains("TLS failure");
+
+      convertAndCheck(source, target, "--ca-certificates", certificates.ca().toString());
     }
   }
 
@@ -89,41 +120,5 @@ class RegistryAccessIntegrationTests {
 
     assertThat(r.code()).isEqualTo(ConverterCli.USAGE);
     assertThat(r.err()).contains("cannot read registry credentials").contains(missing.toString());
-  }
-
-  @Test
-  void aRegistryWithAPrivateCaIsReachedWithItsCaCertificates() throws IOException {
-    Executables.assumeOnPath("fsck.erofs");
-    TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
-    try (LocalRegistry registry = LocalRegistry.builder().tls(certificates).start()) {
-      Path source = dir.resolve("source");
-      OciLayout.create(source)
-          .image("v1", "amd64", List.of(new TarBuilder().file("etc/motd", "hello\n").build()));
-      String target = registry.host() + "/cli/app:v1-nydus";
-      String[] convert = {"convert", "--source", "oci:" + source + ":v1", "--target", target};
-
-      Result untrusted = run(convert);
-      assertThat(untrusted.code()).as(untrusted.text()).isEqualTo(ConverterCli.ERROR);
-      assertThat(untrusted.err()).contains("TLS failure");
-
-      Result converted = run(append(convert, "--ca-certificates", certificates.ca().toString()));
-      assertThat(converted.code()).as(converted.text()).isEqualTo(ConverterCli.OK);
-      Result check =
-          run(
-              "check",
-              "--source",
-              "oci:" + source + ":v1",
-              "--target",
-              target,
-              "--ca-certificates",
-              certificates.ca().toString());
-      assertThat(check.code()).as(check.text()).isEqualTo(ConverterCli.OK);
-    }
-  }
-
-  private static String[] append(String[] args, String... more) {
-    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
-    System.arraycopy(more, 0, all, args.length, more.length);
-    return all;
   }
 }

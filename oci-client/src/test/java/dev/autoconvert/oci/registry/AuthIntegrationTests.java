@@ -101,6 +101,24 @@ class AuthIntegrationTests {
       return Files.writeString(dir.resolve("config.json"), json);
     }
 
+    /**
+     * {@code docker-credential-<name>} answering {@link #USER} and {@code secret}, a shell word
+     * inside single quotes (so {@code '$(cat FILE)'} reads a file at each run).
+     */
+    private Path helper(String name, String secret) throws IOException {
+      Path helper =
+          Files.createDirectories(dir.resolve("bin")).resolve("docker-credential-" + name);
+      Files.writeString(
+          helper,
+          "#!/bin/sh\ncat > /dev/null\necho '{\"Username\":\""
+              + USER
+              + "\",\"Secret\":\""
+              + secret
+              + "\"}'\n");
+      Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return helper;
+    }
+
     private static String auths(String host, String user, String password) {
       String pair = user + ":" + password;
       return "{\"auths\":{\""
@@ -125,15 +143,7 @@ class AuthIntegrationTests {
 
     @Test
     void tokenAuthSendsTheHelpersAnswerToTheTokenServer() throws IOException {
-      Path helper = Files.createDirectories(dir.resolve("bin")).resolve("docker-credential-test");
-      Files.writeString(
-          helper,
-          "#!/bin/sh\ncat > /dev/null\necho '{\"Username\":\""
-              + USER
-              + "\",\"Secret\":\""
-              + PASSWORD
-              + "\"}'\n");
-      Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path helper = helper("test", PASSWORD);
       try (LocalRegistry registry = LocalRegistry.builder().tokenAuth(USER, PASSWORD).start()) {
         ImageReference ref = ImageReference.parse(registry.host() + "/docker-config/app:v1");
         DockerConfig store =
@@ -154,15 +164,7 @@ class AuthIntegrationTests {
     @Test
     void aHelperAnswerTheRegistryRefusesIsAskedForAgain() throws IOException {
       Path secret = Files.writeString(dir.resolve("secret"), "stale-" + PASSWORD);
-      Path helper = Files.createDirectories(dir.resolve("bin")).resolve("docker-credential-vault");
-      Files.writeString(
-          helper,
-          "#!/bin/sh\ncat > /dev/null\necho '{\"Username\":\""
-              + USER
-              + "\",\"Secret\":\"'$(cat '"
-              + secret
-              + "')'\"}'\n");
-      Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path helper = helper("vault", "'$(cat '" + secret + "')'");
       try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
         ImageReference ref = ImageReference.parse(registry.host() + "/docker-config/app:v1");
         RegistryClient client =
