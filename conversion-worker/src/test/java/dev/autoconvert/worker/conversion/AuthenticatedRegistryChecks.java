@@ -7,7 +7,7 @@ import dev.autoconvert.contracts.ConversionOptions;
 import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.JobStatus;
-import dev.autoconvert.format.image.SourceKind;
+import dev.autoconvert.imagespec.SourceKind;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.worker.testing.ConversionFixture;
 import dev.autoconvert.worker.testing.KafkaTestSupport;

@@ -3,6 +3,7 @@ package dev.autoconvert.cli.pipeline;
 import dev.autoconvert.cli.store.BlobPush;
 import dev.autoconvert.cli.store.ImageStore;
 import dev.autoconvert.cli.store.StoredManifest;
+import dev.autoconvert.format.FormatException;
 import dev.autoconvert.format.blob.BlobMetaFile;
 import dev.autoconvert.format.bootstrap.BootstrapOptions;
 import dev.autoconvert.format.bootstrap.BootstrapWriter;
@@ -16,10 +17,11 @@ import dev.autoconvert.format.image.IndexEntry;
 import dev.autoconvert.format.image.NydusImageAssembler;
 import dev.autoconvert.format.image.SourceImage;
 import dev.autoconvert.format.image.SourceIndex;
-import dev.autoconvert.format.image.SourceKind;
 import dev.autoconvert.format.merge.LayerMerger;
 import dev.autoconvert.format.merge.MergedTree;
 import dev.autoconvert.format.tree.LayerTree;
+import dev.autoconvert.imagespec.ManifestException;
+import dev.autoconvert.imagespec.SourceKind;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -76,7 +78,7 @@ public final class ImageConverter {
     StoredManifest top = source.manifest(reference);
     String sourceReference =
         source.location() + (reference.startsWith("sha256:") ? "@" : ":") + reference;
-    SourceKind kind = SourceKind.of(top.mediaType(), top.bytes());
+    SourceKind kind = kind(top);
     Run run = new Run(options);
     switch (kind.kind()) {
       case NYDUS, NOT_AN_IMAGE -> {
@@ -94,6 +96,15 @@ public final class ImageConverter {
     }
   }
 
+  /** What {@code manifest} is; a malformed one is a format error of the source, naming it. */
+  private static SourceKind kind(StoredManifest manifest) throws FormatException {
+    try {
+      return SourceKind.of(manifest.mediaType(), manifest.bytes());
+    } catch (ManifestException e) {
+      throw new FormatException("manifest " + manifest.digest() + ": " + e.getMessage(), e);
+    }
+  }
+
   private ConversionResult convertIndex(
       Run run, StoredManifest top, String sourceReference, ConvertOptions options)
       throws IOException {
@@ -104,7 +115,7 @@ public final class ImageConverter {
     List<String> skipped = new ArrayList<>();
     for (IndexEntry entry : selected) {
       StoredManifest child = source.manifest(entry.manifest().digest());
-      SourceKind kind = SourceKind.of(child.mediaType(), child.bytes());
+      SourceKind kind = kind(child);
       if (kind.kind() != SourceKind.Kind.IMAGE) {
         skipped.add(entry.platform() + ": " + kind.reason());
         continue;

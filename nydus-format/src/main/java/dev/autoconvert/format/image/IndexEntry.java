@@ -1,5 +1,8 @@
 package dev.autoconvert.format.image;
 
+import dev.autoconvert.imagespec.NydusAnnotations;
+import dev.autoconvert.imagespec.SourceKind;
+
 /**
  * One manifest listed in an image index.
  *
@@ -7,11 +10,12 @@ package dev.autoconvert.format.image;
  * @param platform its platform; null when the index gives none
  */
 public record IndexEntry(Descriptor manifest, Platform platform) {
-  private static final String ATTESTATION = "attestation-manifest";
 
   /** Attestations (provenance, SBOM) are listed like platforms but are not images to convert. */
   public boolean attestation() {
-    return (platform != null && platform.unknown())
-        || ATTESTATION.equals(manifest.annotations().get(NydusAnnotations.DOCKER_REFERENCE_TYPE));
+    return SourceKind.isAttestation(
+        platform == null ? null : platform.os(),
+        platform == null ? null : platform.architecture(),
+        manifest.annotations().get(NydusAnnotations.DOCKER_REFERENCE_TYPE));
   }
 }

@@ -2,6 +2,7 @@ package dev.autoconvert.format.image;
 
 import dev.autoconvert.format.FormatException;
 import dev.autoconvert.imagespec.MediaTypes;
+import dev.autoconvert.imagespec.NydusAnnotations;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

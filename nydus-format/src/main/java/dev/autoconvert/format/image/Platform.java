@@ -13,9 +13,6 @@ import java.util.List;
  */
 public record Platform(
     String os, String architecture, String variant, String osVersion, List<String> osFeatures) {
-  /** BuildKit marks attestation manifests (provenance, SBOM) in an index with this platform. */
-  private static final String UNKNOWN = "unknown";
-
   public Platform {
     osFeatures = osFeatures == null ? List.of() : List.copyOf(osFeatures);
   }
@@ -46,10 +43,6 @@ public record Platform(
     return os.equals(filter.os)
         && architecture.equals(filter.architecture)
         && (filter.variant == null || filter.variant.equals(variant));
-  }
-
-  boolean unknown() {
-    return UNKNOWN.equals(os) && UNKNOWN.equals(architecture);
   }
 
   @Override

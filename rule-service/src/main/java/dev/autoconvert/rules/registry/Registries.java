@@ -1,9 +1,7 @@
 package dev.autoconvert.rules.registry;
 
-import dev.autoconvert.format.FormatException;
-import dev.autoconvert.format.image.IndexEntry;
-import dev.autoconvert.format.image.SourceIndex;
-import dev.autoconvert.format.image.SourceKind;
+import dev.autoconvert.imagespec.ManifestException;
+import dev.autoconvert.imagespec.SourceKind;
 import dev.autoconvert.oci.Digest;
 import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.RegistryException;
@@ -114,11 +112,9 @@ public class Registries {
       if (kind.kind() != SourceKind.Kind.INDEX) {
         return kind.kind() == SourceKind.Kind.NYDUS;
       }
-      List<IndexEntry> images =
-          new SourceIndex(repository, manifest.digest().toString(), manifest.bytes())
-              .select(List.of());
-      for (IndexEntry image : images) {
-        Optional<RawManifest> child = manifest(host, repository, image.manifest().digest());
+      List<String> images = SourceKind.imageManifests(manifest.bytes());
+      for (String image : images) {
+        Optional<RawManifest> child = manifest(host, repository, image);
         if (child.isEmpty()
             || SourceKind.of(child.get().mediaType(), child.get().bytes()).kind()
                 != SourceKind.Kind.NYDUS) {
@@ -126,7 +122,7 @@ public class Registries {
         }
       }
       return !images.isEmpty();
-    } catch (FormatException e) {
+    } catch (ManifestException e) {
       return false; // not a manifest this reads: the worker fails it with the reason
     }
   }

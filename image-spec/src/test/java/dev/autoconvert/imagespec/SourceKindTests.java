@@ -1,16 +1,23 @@
-package dev.autoconvert.format.image;
+package dev.autoconvert.imagespec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.autoconvert.format.image.SourceKind.Kind;
-import dev.autoconvert.imagespec.MediaTypes;
+import dev.autoconvert.imagespec.SourceKind.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class SourceKindTests {
   private static final String DIGEST = "sha256:" + "ab".repeat(32);
+
+  /** The upstream fixtures beside the repository (surefire runs in the module's directory). */
+  private static final Path UPSTREAM =
+      Path.of(System.getProperty("basedir", "."))
+          .resolve("../../shared/fixtures/nydus-reference")
+          .normalize();
 
   private static Kind kind(String mediaType, String json) throws IOException {
     return SourceKind.of(mediaType, json.getBytes(StandardCharsets.UTF_8)).kind();
@@ -27,18 +34,13 @@ class SourceKindTests {
 
   @Test
   void upstreamNydusManifestIsRecognisedByItsBootstrapLayer() throws IOException {
-    byte[] json =
-        Files.readAllBytes(
-            NydusImageAssemblerTests.fixtures()
-                .resolve("manifests/nydusify-example-manifest.json"));
+    byte[] json = Files.readAllBytes(UPSTREAM.resolve("manifests/nydusify-example-manifest.json"));
     assertThat(SourceKind.of(MediaTypes.OCI_MANIFEST, json).kind()).isEqualTo(Kind.NYDUS);
   }
 
   @Test
   void mergePlatformIndexIsRecognisedAsNydus() throws IOException {
-    byte[] json =
-        Files.readAllBytes(
-            NydusImageAssemblerTests.fixtures().resolve("manifests/nydusify-example-index.json"));
+    byte[] json = Files.readAllBytes(UPSTREAM.resolve("manifests/nydusify-example-index.json"));
     assertThat(SourceKind.of(MediaTypes.OCI_INDEX, json).kind()).isEqualTo(Kind.NYDUS);
   }
 
@@ -96,5 +98,39 @@ class SourceKindTests {
                 MediaTypes.OCI_MANIFEST,
                 manifest(MediaTypes.OCI_CONFIG, "application/vnd.example.weights", "")))
         .isEqualTo(Kind.NOT_AN_IMAGE);
+  }
+
+  @Test
+  void anIndexListsItsImageManifestsWithoutAttestationsOrNestedIndexes() throws IOException {
+    String index =
+        """
+        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
+         {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":1,
+          "platform":{"architecture":"amd64","os":"linux"}},
+         {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":1,
+          "platform":{"architecture":"unknown","os":"unknown"}},
+         {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":1,
+          "annotations":{"vnd.docker.reference.type":"attestation-manifest"}},
+         {"mediaType":"application/vnd.oci.image.index.v1+json","digest":"sha256:%s","size":1},
+         {"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
+          "digest":"sha256:%s","size":1,"platform":{"architecture":"arm64","os":"linux"}}]}
+        """
+            .formatted(
+                "a".repeat(64), "b".repeat(64), "c".repeat(64), "d".repeat(64), "e".repeat(64));
+
+    assertThat(SourceKind.imageManifests(index.getBytes(StandardCharsets.UTF_8)))
+        .containsExactly("sha256:" + "a".repeat(64), "sha256:" + "e".repeat(64));
+  }
+
+  @Test
+  void malformedManifestsFailWithTheReason() {
+    assertThatThrownBy(() -> SourceKind.of(null, "{not json".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(ManifestException.class)
+        .hasMessageContaining("manifest is not valid JSON");
+    assertThatThrownBy(() -> SourceKind.imageManifests("[]".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(ManifestException.class)
+        .hasMessageContaining("index is not a JSON object");
+    assertThatThrownBy(() -> SourceKind.imageManifests("{}".getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("no manifests array");
   }
 }

@@ -1,4 +1,4 @@
-package dev.autoconvert.format.image;
+package dev.autoconvert.imagespec;
 
 /** Annotation keys nydus tooling writes and reads (§5.6). */
 public final class NydusAnnotations {

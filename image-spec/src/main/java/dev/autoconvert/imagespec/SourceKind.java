@@ -1,10 +1,11 @@
-package dev.autoconvert.format.image;
+package dev.autoconvert.imagespec;
 
-import dev.autoconvert.format.FormatException;
-import dev.autoconvert.imagespec.MediaTypes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -39,13 +40,21 @@ public record SourceKind(Kind kind, String reason) {
   /** The same mark as a platform os.feature, as nydusify wrote it before 2.3.5 (§5.5). */
   private static final String NYDUS_OS_FEATURE = "nydus.remoteimage.v1";
 
+  /** BuildKit's platform of attestation manifests (provenance, SBOM) in an index. */
+  private static final String UNKNOWN = "unknown";
+
+  /** Docker's annotation value marking an attestation manifest in an index. */
+  private static final String ATTESTATION = "attestation-manifest";
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
   /**
    * Classifies {@code json} served with {@code mediaType}.
    *
-   * @throws FormatException when the manifest is not valid JSON
+   * @throws ManifestException when the manifest is not a JSON object
    */
-  public static SourceKind of(String mediaType, byte[] json) throws FormatException {
-    ObjectNode manifest = Json.parseObject(json, "manifest");
+  public static SourceKind of(String mediaType, byte[] json) throws ManifestException {
+    ObjectNode manifest = parse(json, "manifest");
     String type = mediaType;
     if (type == null || type.isBlank()) {
       type = manifest.path("mediaType").asString("");
@@ -99,5 +108,57 @@ public record SourceKind(Kind kind, String reason) {
       }
     }
     return new SourceKind(Kind.IMAGE, "image");
+  }
+
+  /**
+   * The digests of the image manifests {@code indexJson} lists, in index order: what a conversion
+   * of every platform converts. Nested indexes and attestation manifests are left out.
+   *
+   * @throws ManifestException when the index is not a JSON object with a manifests array
+   */
+  public static List<String> imageManifests(byte[] indexJson) throws ManifestException {
+    JsonNode manifests = parse(indexJson, "index").get("manifests");
+    if (manifests == null || !manifests.isArray()) {
+      throw new ManifestException("index has no manifests array");
+    }
+    List<String> digests = new ArrayList<>();
+    for (JsonNode entry : manifests) {
+      JsonNode platform = entry.path("platform");
+      if (MediaTypes.isImageManifest(entry.path("mediaType").asString(""))
+          && !isAttestation(
+              platform.path("os").asString(""),
+              platform.path("architecture").asString(""),
+              entry
+                  .path("annotations")
+                  .path(NydusAnnotations.DOCKER_REFERENCE_TYPE)
+                  .asString(""))) {
+        digests.add(entry.path("digest").asString(""));
+      }
+    }
+    return digests;
+  }
+
+  /**
+   * Whether an index entry is an attestation (provenance, SBOM), listed like a platform but no
+   * image: BuildKit gives it the platform unknown/unknown, Docker an annotation.
+   *
+   * @param referenceType the entry's {@code vnd.docker.reference.type} annotation, or null
+   */
+  public static boolean isAttestation(String os, String architecture, String referenceType) {
+    return (UNKNOWN.equals(os) && UNKNOWN.equals(architecture))
+        || ATTESTATION.equals(referenceType);
+  }
+
+  private static ObjectNode parse(byte[] json, String what) throws ManifestException {
+    JsonNode node;
+    try {
+      node = JSON.readTree(json);
+    } catch (JacksonException e) {
+      throw new ManifestException(what + " is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw new ManifestException(what + " is not a JSON object");
+    }
+    return (ObjectNode) node;
   }
 }
