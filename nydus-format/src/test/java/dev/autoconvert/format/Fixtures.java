@@ -21,4 +21,9 @@ public final class Fixtures {
     throw new IllegalStateException(
         "shared fixtures not found: expected <repo root>/../shared/fixtures/nydus-reference");
   }
+
+  /** One fixture file, by its path inside {@code nydus-reference}. */
+  public static Path file(String name) {
+    return nydusReference().resolve(name);
+  }
 }

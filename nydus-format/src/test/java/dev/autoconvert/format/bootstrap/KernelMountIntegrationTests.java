@@ -2,9 +2,9 @@ package dev.autoconvert.format.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoconvert.format.Fixtures;
 import dev.autoconvert.format.read.Bootstrap;
 import dev.autoconvert.format.read.BootstrapReader;
-import dev.autoconvert.format.read.ReferenceFixtures;
 import dev.autoconvert.format.testing.Corpus;
 import dev.autoconvert.format.testing.KernelMount;
 import dev.autoconvert.format.testing.SyntheticImage;
@@ -157,9 +157,7 @@ class KernelMountIntegrationTests {
 
     try (KernelMount a =
             KernelMount.mount(
-                ReferenceFixtures.file(UpstreamTreeRewriteTests.DEBIAN),
-                List.of(device),
-                upstreamMnt);
+                Fixtures.file(UpstreamTreeRewriteTests.DEBIAN), List.of(device), upstreamMnt);
         KernelMount b = KernelMount.mount(ours, List.of(device), oursMnt)) {
       Map<String, TreeFacts.Facts> upstream = TreeFacts.actual(a.root(), true);
       assertThat(upstream).hasSize(3517);

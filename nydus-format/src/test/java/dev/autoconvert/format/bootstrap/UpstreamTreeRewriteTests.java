@@ -3,9 +3,9 @@ package dev.autoconvert.format.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.autoconvert.format.Fixtures;
 import dev.autoconvert.format.read.Bootstrap;
 import dev.autoconvert.format.read.BootstrapReader;
-import dev.autoconvert.format.read.ReferenceFixtures;
 import dev.autoconvert.format.testing.Tools;
 import dev.autoconvert.format.tree.Entry;
 import java.io.RandomAccessFile;
@@ -31,7 +31,7 @@ class UpstreamTreeRewriteTests {
   @TempDir Path tmp;
 
   static Bootstrap upstream() throws Exception {
-    return BootstrapReader.read(Files.readAllBytes(ReferenceFixtures.file(DEBIAN)), DEBIAN);
+    return BootstrapReader.read(Files.readAllBytes(Fixtures.file(DEBIAN)), DEBIAN);
   }
 
   static byte[] rewrite(Bootstrap b) {

@@ -3,13 +3,13 @@ package dev.autoconvert.format.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autoconvert.format.Fixtures;
 import dev.autoconvert.imagespec.MediaTypes;
 import dev.autoconvert.imagespec.NydusAnnotations;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +77,7 @@ class NydusImageAssemblerTests {
   void ociManifestHasTheShapeNydusifyWrites() throws IOException {
     JsonNode reference =
         Json.MAPPER.readTree(
-            Files.readAllBytes(fixtures().resolve("manifests/nydusify-example-manifest.json")));
+            Files.readAllBytes(Fixtures.file("manifests/nydusify-example-manifest.json")));
     AssembledImage image =
         NydusImageAssembler.assemble(
             source(MediaTypes.OCI_MANIFEST, MediaTypes.OCI_LAYER_GZIP),
@@ -279,19 +279,5 @@ class NydusImageAssemblerTests {
 
   private static List<String> fieldNames(JsonNode node) {
     return new ArrayList<>(node.propertyNames());
-  }
-
-  static Path fixtures() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      Path candidate = dir.resolve("../shared/fixtures/nydus-reference").normalize();
-      if (Files.isDirectory(candidate)
-          && (Files.exists(dir.resolve(".git")) || Files.exists(dir.resolve("autoconvert")))) {
-        return candidate;
-      }
-      dir = dir.getParent();
-    }
-    throw new IllegalStateException(
-        "no ../shared/fixtures/nydus-reference beside the repository root");
   }
 }

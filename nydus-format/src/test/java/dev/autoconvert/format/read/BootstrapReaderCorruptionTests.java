@@ -3,6 +3,7 @@ package dev.autoconvert.format.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autoconvert.format.Fixtures;
 import dev.autoconvert.format.FormatException;
 import dev.autoconvert.format.bootstrap.BootstrapOptions;
 import dev.autoconvert.format.bootstrap.BootstrapWriter;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class BootstrapReaderCorruptionTests {
 
   private static byte[] fixture() throws Exception {
-    return Files.readAllBytes(ReferenceFixtures.file("rafs-v6-2.2.boot"));
+    return Files.readAllBytes(Fixtures.file("rafs-v6-2.2.boot"));
   }
 
   private static void fails(byte[] bytes, String... parts) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.autoconvert.format.Compressor;
 import dev.autoconvert.format.Digester;
+import dev.autoconvert.format.Fixtures;
 import dev.autoconvert.format.FormatException;
 import dev.autoconvert.format.tree.BlobInfo;
 import dev.autoconvert.format.tree.Entry;
@@ -26,7 +27,7 @@ class BootstrapReaderFixtureTests {
       "2fa78cad554b75ac91a4a125ed148d0ddeb25efa4aaa8bd80e5dc292690a4dca";
 
   private static Bootstrap read(String name) throws Exception {
-    return BootstrapReader.read(Files.readAllBytes(ReferenceFixtures.file(name)), name);
+    return BootstrapReader.read(Files.readAllBytes(Fixtures.file(name)), name);
   }
 
   private static String sha256(byte[] data) throws Exception {
@@ -96,7 +97,7 @@ class BootstrapReaderFixtureTests {
             });
     assertThat(b.prefetchNids()).isEmpty();
 
-    Path cache = ReferenceFixtures.file("derived/" + BE7D + ".blob.data");
+    Path cache = Fixtures.file("derived/" + BE7D + ".blob.data");
     try (CachedContent content = new CachedContent(List.of(cache), Digester.BLAKE3)) {
       assertThat(sha256(content.read(lib)))
           .isEqualTo("1810eba864521293bb0d6b55a3c82318d4d89f294ed761c456d9088a17de0c69");
@@ -126,7 +127,7 @@ class BootstrapReaderFixtureTests {
         .extracting(Entry::path)
         .containsExactly("/", "/error.rs", "/lib.rs", "/logger.rs");
 
-    Path cache = ReferenceFixtures.file("derived/" + TOC_BLOB + ".blob.data");
+    Path cache = Fixtures.file("derived/" + TOC_BLOB + ".blob.data");
     try (CachedContent content = new CachedContent(List.of(cache))) {
       assertThat(b.entry("/error.rs").size()).isEqualTo(2816);
       assertThat(sha256(content.read(b.entry("/error.rs"))))
@@ -182,7 +183,7 @@ class BootstrapReaderFixtureTests {
   @Test
   void damagedCacheDataFailsTheChunkDigestCheck(@TempDir Path tmp) throws Exception {
     Bootstrap b = read("rafs-v6-2.2.boot");
-    byte[] data = Files.readAllBytes(ReferenceFixtures.file("derived/" + BE7D + ".blob.data"));
+    byte[] data = Files.readAllBytes(Fixtures.file("derived/" + BE7D + ".blob.data"));
     data[20480 + 100] ^= 1; // inside sync_io.rs, chunk 1
     Path cache = Files.write(tmp.resolve("damaged.blob.data"), data);
 
