@@ -3,9 +3,7 @@ package dev.autoconvert.imagespec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -46,15 +44,13 @@ public record SourceKind(Kind kind, String reason) {
   /** Docker's annotation value marking an attestation manifest in an index. */
   private static final String ATTESTATION = "attestation-manifest";
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
   /**
    * Classifies {@code json} served with {@code mediaType}.
    *
    * @throws ManifestException when the manifest is not a JSON object
    */
   public static SourceKind of(String mediaType, byte[] json) throws ManifestException {
-    ObjectNode manifest = parse(json, "manifest");
+    ObjectNode manifest = SpecJson.object(json, "manifest");
     String type = mediaType;
     if (type == null || type.isBlank()) {
       type = manifest.path("mediaType").asString("");
@@ -117,7 +113,7 @@ public record SourceKind(Kind kind, String reason) {
    * @throws ManifestException when the index is not a JSON object with a manifests array
    */
   public static List<String> imageManifests(byte[] indexJson) throws ManifestException {
-    JsonNode manifests = parse(indexJson, "index").get("manifests");
+    JsonNode manifests = SpecJson.object(indexJson, "index").get("manifests");
     if (manifests == null || !manifests.isArray()) {
       throw new ManifestException("index has no manifests array");
     }
@@ -147,18 +143,5 @@ public record SourceKind(Kind kind, String reason) {
   public static boolean isAttestation(String os, String architecture, String referenceType) {
     return (UNKNOWN.equals(os) && UNKNOWN.equals(architecture))
         || ATTESTATION.equals(referenceType);
-  }
-
-  private static ObjectNode parse(byte[] json, String what) throws ManifestException {
-    JsonNode node;
-    try {
-      node = JSON.readTree(json);
-    } catch (JacksonException e) {
-      throw new ManifestException(what + " is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (node == null || !node.isObject()) {
-      throw new ManifestException(what + " is not a JSON object");
-    }
-    return (ObjectNode) node;
   }
 }

@@ -1,10 +1,11 @@
 package dev.autoconvert.format.image;
 
 import dev.autoconvert.format.FormatException;
+import dev.autoconvert.imagespec.ManifestException;
+import dev.autoconvert.imagespec.SpecJson;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -16,16 +17,11 @@ final class Json {
   private Json() {}
 
   static ObjectNode parseObject(byte[] json, String what) throws FormatException {
-    JsonNode node;
     try {
-      node = MAPPER.readTree(json);
-    } catch (JacksonException e) {
-      throw new FormatException(what + " is not valid JSON: " + e.getOriginalMessage());
+      return SpecJson.object(json, what);
+    } catch (ManifestException e) {
+      throw new FormatException(e.getMessage(), e);
     }
-    if (node == null || !node.isObject()) {
-      throw new FormatException(what + " is not a JSON object");
-    }
-    return (ObjectNode) node;
   }
 
   static byte[] write(JsonNode node) {
