@@ -1,6 +1,5 @@
 package dev.autoconvert.oci.manifest;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.autoconvert.oci.Digest;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +13,6 @@ public record Descriptor(
     List<String> urls,
     Map<String, String> annotations,
     Platform platform) {
-
-  /** Docker buildx marks attestation manifests in an index with this annotation. */
-  public static final String DOCKER_REFERENCE_TYPE = "vnd.docker.reference.type";
 
   public Descriptor {
     if (mediaType == null || mediaType.isEmpty()) {
@@ -42,15 +38,5 @@ public record Descriptor(
 
   public Descriptor withPlatform(Platform newPlatform) {
     return new Descriptor(mediaType, artifactType, digest, size, urls, annotations, newPlatform);
-  }
-
-  public String annotation(String key) {
-    return annotations == null ? null : annotations.get(key);
-  }
-
-  /** True for the attestation entries buildx adds to an index; they are not runnable images. */
-  @JsonIgnore
-  public boolean isAttestation() {
-    return "attestation-manifest".equals(annotation(DOCKER_REFERENCE_TYPE));
   }
 }

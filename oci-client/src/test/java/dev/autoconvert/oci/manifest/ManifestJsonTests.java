@@ -53,7 +53,8 @@ class ManifestJsonTests {
         .satisfies(
             layer -> {
               assertThat(layer.size()).isEqualTo(4096);
-              assertThat(layer.annotation("containerd.io/snapshot/nydus-blob")).isEqualTo("true");
+              assertThat(layer.annotations())
+                  .containsEntry("containerd.io/snapshot/nydus-blob", "true");
             });
   }
 
@@ -100,7 +101,8 @@ class ManifestJsonTests {
     assertThat(index.manifests()).hasSize(2);
     assertThat(index.manifests().get(0).platform()).hasToString("linux/arm64/v8");
     assertThat(index.manifests().get(0).platform().osFeatures()).containsExactly("x");
-    assertThat(index.manifests().get(1).isAttestation()).isTrue();
+    assertThat(index.manifests().get(1).annotations())
+        .containsEntry("vnd.docker.reference.type", "attestation-manifest");
     String written =
         new String(
             ManifestJson.write(index.withAnnotations(Map.of("k", "v"))), StandardCharsets.UTF_8);
