@@ -56,8 +56,4 @@ public record LayerOptions(
   public LayerOptions withThreads(int n) {
     return new LayerOptions(compressor, chunkSize, digester, prefetchPatterns, n, limits);
   }
-
-  public LayerOptions withLimits(LayerLimits l) {
-    return new LayerOptions(compressor, chunkSize, digester, prefetchPatterns, threads, l);
-  }
 }

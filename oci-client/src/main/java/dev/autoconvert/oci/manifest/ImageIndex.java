@@ -28,11 +28,6 @@ public record ImageIndex(
     return new ImageIndex(2, mediaType, null, manifests, null, null);
   }
 
-  public ImageIndex withManifests(List<Descriptor> newManifests) {
-    return new ImageIndex(
-        schemaVersion, mediaType, artifactType, newManifests, subject, annotations);
-  }
-
   public ImageIndex withAnnotations(Map<String, String> newAnnotations) {
     return new ImageIndex(
         schemaVersion, mediaType, artifactType, manifests, subject, newAnnotations);

@@ -32,21 +32,6 @@ public record ImageManifest(
     return new ImageManifest(2, mediaType, null, config, layers, null, null);
   }
 
-  public ImageManifest withLayers(List<Descriptor> newLayers) {
-    return new ImageManifest(
-        schemaVersion, mediaType, artifactType, config, newLayers, subject, annotations);
-  }
-
-  public ImageManifest withConfig(Descriptor newConfig) {
-    return new ImageManifest(
-        schemaVersion, mediaType, artifactType, newConfig, layers, subject, annotations);
-  }
-
-  public ImageManifest withSubject(Descriptor newSubject) {
-    return new ImageManifest(
-        schemaVersion, mediaType, artifactType, config, layers, newSubject, annotations);
-  }
-
   public ImageManifest withAnnotations(Map<String, String> newAnnotations) {
     return new ImageManifest(
         schemaVersion, mediaType, artifactType, config, layers, subject, newAnnotations);
