@@ -48,6 +48,12 @@ public final class RegistryClient {
   /** Docker Hub's API does not live at the host name references use. */
   private static final String DOCKER_HUB_API = "registry-1.docker.io";
 
+  /**
+   * 401 answers one request may recover from: the first challenge, and a refusal of credentials a
+   * store has since rotated (the authenticator only asks for a retry when it has other ones).
+   */
+  private static final int MAX_REAUTHENTICATIONS = 2;
+
   private final Map<String, RegistryConfig> configs;
   private final CredentialStore credentialStore;
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
@@ -284,7 +290,7 @@ public final class RegistryClient {
   }
 
   private <T> T call(Endpoint endpoint, RegistryOperation<T> operation) throws RegistryException {
-    boolean reauthenticated = false;
+    int reauthentications = 0;
     for (int attempt = 0; ; ) {
       RegistryException failure;
       String retryAfter = null;
@@ -296,9 +302,9 @@ public final class RegistryClient {
         }
         byte[] errorBody = Http.readPrefix(response, Http.ERROR_BODY_LIMIT);
         if (status == 401
-            && !reauthenticated
+            && reauthentications < MAX_REAUTHENTICATIONS
             && endpoint.auth().onUnauthorized(response.headers(), operation.scopes())) {
-          reauthenticated = true;
+          reauthentications++;
           if (operation.replayable()) {
             continue;
           }

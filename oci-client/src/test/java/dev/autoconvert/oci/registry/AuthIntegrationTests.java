@@ -185,6 +185,38 @@ class AuthIntegrationTests {
     }
 
     @Test
+    void aStaleKeptAnswerIsReplacedWithinTheRequestThatMetTheChallenge() throws IOException {
+      // The helper answers a stale secret on its first run and the current one afterwards.
+      Path runs = dir.resolve("runs");
+      Path helper =
+          helper(
+              "rotating",
+              "'$(echo run >> '"
+                  + runs
+                  + "'; [ $(wc -l < '"
+                  + runs
+                  + "') -gt 1 ] && echo "
+                  + PASSWORD
+                  + " || echo stale)'");
+      try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
+        ImageReference ref = ImageReference.parse(registry.host() + "/docker-config/app:v1");
+        RegistryClient client =
+            client(
+                registry,
+                DockerConfig.load(
+                    config("{\"credHelpers\":{\"" + registry.host() + "\":\"rotating\"}}"),
+                    List.of(helper.getParent()),
+                    Duration.ofSeconds(30),
+                    Clock.systemUTC()));
+
+        RawManifest pushed = pushImage(client, ref, randomBytes(1000));
+
+        assertThat(client.pullManifest(ref)).isEqualTo(pushed);
+        assertThat(Files.readAllLines(runs)).as("stale answer, then the current one").hasSize(2);
+      }
+    }
+
+    @Test
     void configuredCredentialsWinOverTheFile() throws IOException {
       try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
         ImageReference ref = ImageReference.parse(registry.host() + "/docker-config/app:v1");
