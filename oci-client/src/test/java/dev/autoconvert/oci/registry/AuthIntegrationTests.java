@@ -97,6 +97,19 @@ class AuthIntegrationTests {
           .build();
     }
 
+    /** A client whose Docker config names {@code helper} for {@code registry}. */
+    private RegistryClient clientWithHelper(LocalRegistry registry, Path helper)
+        throws IOException {
+      String name = helper.getFileName().toString().substring("docker-credential-".length());
+      return client(
+          registry,
+          DockerConfig.load(
+              config("{\"credHelpers\":{\"" + registry.host() + "\":\"" + name + "\"}}"),
+              List.of(helper.getParent()),
+              Duration.ofSeconds(30),
+              Clock.systemUTC()));
+    }
+
     private Path config(String json) throws IOException {
       return Files.writeString(dir.resolve("config.json"), json);
     }
@@ -146,13 +159,7 @@ class AuthIntegrationTests {
       Path helper = helper("test", PASSWORD);
       try (LocalRegistry registry = LocalRegistry.builder().tokenAuth(USER, PASSWORD).start()) {
         ImageReference ref = ImageReference.parse(registry.host() + "/docker-config/app:v1");
-        DockerConfig store =
-            DockerConfig.load(
-                config("{\"credHelpers\":{\"" + registry.host() + "\":\"test\"}}"),
-                List.of(helper.getParent()),
-                Duration.ofSeconds(30),
-                Clock.systemUTC());
-        RegistryClient client = client(registry, store);
+        RegistryClient client = clientWithHelper(registry, helper);
 
         RawManifest pushed = pushImage(client, ref, randomBytes(1000));
 
@@ -167,14 +174,7 @@ class AuthIntegrationTests {
       Path helper = helper("vault", "'$(cat '" + secret + "')'");
       try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
         ImageReference ref = ImageReference.parse(registry.host() + "/docker-config/app:v1");
-        RegistryClient client =
-            client(
-                registry,
-                DockerConfig.load(
-                    config("{\"credHelpers\":{\"" + registry.host() + "\":\"vault\"}}"),
-                    List.of(helper.getParent()),
-                    Duration.ofSeconds(30),
-                    Clock.systemUTC()));
+        RegistryClient client = clientWithHelper(registry, helper);
         assertUnauthorizedWithoutSecret(() -> client.listTags(ref));
 
         Files.writeString(secret, PASSWORD); // rotated, while the stale answer is still kept
@@ -200,14 +200,7 @@ class AuthIntegrationTests {
                   + " || echo stale)'");
       try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
         ImageReference ref = ImageReference.parse(registry.host() + "/docker-config/app:v1");
-        RegistryClient client =
-            client(
-                registry,
-                DockerConfig.load(
-                    config("{\"credHelpers\":{\"" + registry.host() + "\":\"rotating\"}}"),
-                    List.of(helper.getParent()),
-                    Duration.ofSeconds(30),
-                    Clock.systemUTC()));
+        RegistryClient client = clientWithHelper(registry, helper);
 
         RawManifest pushed = pushImage(client, ref, randomBytes(1000));
 
