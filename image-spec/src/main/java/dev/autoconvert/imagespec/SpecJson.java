@@ -1,5 +1,7 @@
 package dev.autoconvert.imagespec;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,5 +30,19 @@ public final class SpecJson {
       throw new ManifestException(what + " is not a JSON object");
     }
     return (ObjectNode) node;
+  }
+
+  /**
+   * The members of an object such as {@code annotations}, as text, in document order; empty when
+   * {@code node} is missing or not an object.
+   */
+  public static Map<String, String> strings(JsonNode node) {
+    Map<String, String> map = new LinkedHashMap<>();
+    if (node != null && node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        map.put(e.getKey(), e.getValue().asString());
+      }
+    }
+    return map;
   }
 }

@@ -3,6 +3,7 @@ package dev.autoconvert.format.image;
 import dev.autoconvert.format.FormatException;
 import dev.autoconvert.imagespec.MediaTypes;
 import dev.autoconvert.imagespec.NydusAnnotations;
+import dev.autoconvert.imagespec.SpecJson;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ public final class NydusImageAssembler {
           node(new Descriptor(mediaType, source.manifestDigest(), source.manifestJson().length)));
     }
     Map<String, String> annotations =
-        new LinkedHashMap<>(stringMap(source.manifest().get("annotations")));
+        new LinkedHashMap<>(SpecJson.strings(source.manifest().get("annotations")));
     annotations.putAll(sourceAnnotations(source.manifestDigest(), source.reference()));
     annotations.putAll(options.annotations());
     manifest.set("annotations", Json.MAPPER.valueToTree(annotations));
@@ -129,7 +130,7 @@ public final class NydusImageAssembler {
           "subject", node(new Descriptor(mediaType, source.digest(), source.indexJson().length)));
     }
     Map<String, String> annotations =
-        new LinkedHashMap<>(stringMap(sourceIndex.get("annotations")));
+        new LinkedHashMap<>(SpecJson.strings(sourceIndex.get("annotations")));
     annotations.putAll(sourceAnnotations(source.digest(), source.reference()));
     annotations.putAll(options.annotations());
     index.set("annotations", Json.MAPPER.valueToTree(annotations));
@@ -138,7 +139,7 @@ public final class NydusImageAssembler {
 
   /** The annotations of any {@code sha256:} JSON document, e.g. to read a pushed manifest's. */
   public static Map<String, String> annotations(byte[] json) throws FormatException {
-    return stringMap(Json.parseObject(json, "manifest").get("annotations"));
+    return SpecJson.strings(Json.parseObject(json, "manifest").get("annotations"));
   }
 
   /** {@code sha256:<hex>} of {@code bytes}, as a registry names them. */
@@ -194,15 +195,5 @@ public final class NydusImageAssembler {
       node.set("annotations", Json.MAPPER.valueToTree(new java.util.TreeMap<>(d.annotations())));
     }
     return node;
-  }
-
-  private static Map<String, String> stringMap(JsonNode node) {
-    Map<String, String> map = new LinkedHashMap<>();
-    if (node != null && node.isObject()) {
-      for (Map.Entry<String, JsonNode> e : node.properties()) {
-        map.put(e.getKey(), e.getValue().asString());
-      }
-    }
-    return map;
   }
 }

@@ -2,6 +2,7 @@ package dev.autoconvert.format.image;
 
 import dev.autoconvert.format.FormatException;
 import dev.autoconvert.imagespec.MediaTypes;
+import dev.autoconvert.imagespec.SpecJson;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -63,18 +64,11 @@ public record SourceImage(
 
   static Descriptor descriptor(JsonNode node, String where) throws FormatException {
     try {
-      java.util.Map<String, String> annotations = new java.util.LinkedHashMap<>();
-      JsonNode a = node.get("annotations");
-      if (a != null && a.isObject()) {
-        for (var e : a.properties()) {
-          annotations.put(e.getKey(), e.getValue().asString());
-        }
-      }
       return new Descriptor(
           node.path("mediaType").asString(""),
           node.path("digest").asString(null),
           node.path("size").asLong(-1),
-          annotations);
+          SpecJson.strings(node.get("annotations")));
     } catch (IllegalArgumentException e) {
       throw new FormatException(where + ": " + e.getMessage());
     }

@@ -2,6 +2,8 @@ package dev.autoconvert.rules.intake;
 
 import dev.autoconvert.contracts.OutputAnnotations;
 import dev.autoconvert.contracts.PushEvent;
+import dev.autoconvert.imagespec.ManifestException;
+import dev.autoconvert.imagespec.SpecJson;
 import dev.autoconvert.oci.manifest.RawManifest;
 import dev.autoconvert.rules.RulesProperties;
 import dev.autoconvert.rules.job.ProducedDigests;
@@ -13,8 +15,6 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Invariant 5 by content, before intake's transaction (registry reads do not belong inside it).
@@ -35,7 +35,6 @@ import tools.jackson.databind.json.JsonMapper;
 class ContentCheck {
   private static final Logger log = LoggerFactory.getLogger(ContentCheck.class);
   private static final Duration POLL = Duration.ofMillis(100);
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final ProducedDigests produced;
   private final Registries registries;
@@ -101,11 +100,11 @@ class ContentCheck {
 
   private static boolean signedByWorker(RawManifest manifest) {
     try {
-      return JSON.readTree(manifest.bytes())
+      return SpecJson.object(manifest.bytes(), "manifest")
           .path("annotations")
           .path(OutputAnnotations.SEQUENCE)
           .isString();
-    } catch (JacksonException e) {
+    } catch (ManifestException e) {
       return false;
     }
   }

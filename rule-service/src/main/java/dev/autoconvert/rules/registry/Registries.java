@@ -6,7 +6,6 @@ import dev.autoconvert.oci.Digest;
 import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.RegistryException;
 import dev.autoconvert.oci.manifest.RawManifest;
-import dev.autoconvert.oci.registry.CredentialStore;
 import dev.autoconvert.oci.registry.DockerConfig;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
@@ -16,7 +15,6 @@ import dev.autoconvert.rules.RulesProperties;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -36,35 +34,29 @@ public class Registries {
 
   Registries(RulesProperties properties) throws IOException {
     RulesProperties.Reconcile config = properties.reconcile();
-    List<RegistryConfig> registries =
-        config.registries().stream()
-            .map(r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
-            .toList();
-    CredentialStore credentials =
-        config.dockerConfig() == null
-            ? CredentialStore.NONE
-            : DockerConfig.load(config.dockerConfig());
-    SSLContext tls =
-        config.caCertificates() == null
-            ? null
-            : TrustedCertificates.sslContext(config.caCertificates());
-    this.client =
-        builder(registries, credentials, tls).requestTimeout(config.requestTimeout()).build();
+    RegistryClient.Builder builder =
+        RegistryClient.builder()
+            .registries(
+                config.registries().stream()
+                    .map(
+                        r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
+                    .toList());
+    if (config.dockerConfig() != null) {
+      builder.credentialStore(DockerConfig.load(config.dockerConfig()));
+    }
+    if (config.caCertificates() != null) {
+      builder.sslContext(TrustedCertificates.sslContext(config.caCertificates()));
+    }
+    // build() copies the settings: both clients share the credentials and the trust
+    this.client = builder.requestTimeout(config.requestTimeout()).build();
     // intake waits for these reads: one short attempt, and the worker decides where it fails
     this.contentClient =
-        builder(registries, credentials, tls)
+        builder
             .requestTimeout(config.contentReadTimeout())
             .connectTimeout(config.contentReadTimeout())
             .retryPolicy(RetryPolicy.NONE)
             .build();
     this.hosts = config.registries().stream().map(RulesProperties.Registry::host).toList();
-  }
-
-  private static RegistryClient.Builder builder(
-      List<RegistryConfig> registries, CredentialStore credentials, SSLContext tls) {
-    RegistryClient.Builder builder =
-        RegistryClient.builder().registries(registries).credentialStore(credentials);
-    return tls == null ? builder : builder.sslContext(tls);
   }
 
   public RegistryClient client() {
