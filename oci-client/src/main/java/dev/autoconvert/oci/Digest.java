@@ -1,7 +1,5 @@
 package dev.autoconvert.oci;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -29,7 +27,6 @@ public record Digest(String algorithm, String hex) {
   }
 
   /** Parses {@code sha256:<hex>}; the message of the exception names the bad input. */
-  @JsonCreator
   public static Digest parse(String value) {
     if (value == null) {
       throw new IllegalArgumentException("digest is null");
@@ -74,7 +71,6 @@ public record Digest(String algorithm, String hex) {
   }
 
   /** The hex part with the algorithm prefix, e.g. {@code sha256:e3b0…}. */
-  @JsonValue
   @Override
   public String toString() {
     return algorithm + ":" + hex;

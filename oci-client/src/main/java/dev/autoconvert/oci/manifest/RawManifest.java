@@ -29,21 +29,6 @@ public final class RawManifest {
     return new RawManifest(mediaType, bytes);
   }
 
-  public static RawManifest of(ImageManifest manifest) {
-    return new RawManifest(requireType(manifest.mediaType()), ManifestJson.write(manifest));
-  }
-
-  public static RawManifest of(ImageIndex index) {
-    return new RawManifest(requireType(index.mediaType()), ManifestJson.write(index));
-  }
-
-  private static String requireType(String mediaType) {
-    if (mediaType == null) {
-      throw new IllegalArgumentException("a manifest to push must name its mediaType");
-    }
-    return mediaType;
-  }
-
   public String mediaType() {
     return mediaType;
   }
@@ -62,20 +47,6 @@ public final class RawManifest {
 
   public boolean isIndex() {
     return MediaTypes.isIndex(mediaType);
-  }
-
-  public ImageManifest manifest() {
-    if (isIndex()) {
-      throw new IllegalStateException(digest + " is an index (" + mediaType + "), not a manifest");
-    }
-    return ManifestJson.readManifest(bytes);
-  }
-
-  public ImageIndex index() {
-    if (!isIndex()) {
-      throw new IllegalStateException(digest + " is a manifest (" + mediaType + "), not an index");
-    }
-    return ManifestJson.readIndex(bytes);
   }
 
   /** The descriptor an index or a tag listing uses for this manifest. */

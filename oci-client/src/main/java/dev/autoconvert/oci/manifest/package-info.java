@@ -1,7 +1,6 @@
 /**
- * Manifests and indexes (OCI and Docker schema 2) as records, and {@link
- * dev.autoconvert.oci.manifest.RawManifest}, which keeps the exact bytes a digest was computed
- * over: read with {@code raw.manifest()} / {@code raw.index()}, write with {@code
- * RawManifest.of(record)} and push that.
+ * Manifests as the distribution API moves them: {@link dev.autoconvert.oci.manifest.RawManifest}
+ * keeps the exact bytes a digest was computed over, so a push sends what was pulled or written;
+ * {@link dev.autoconvert.oci.manifest.Descriptor} names one by media type, digest and size.
  */
 package dev.autoconvert.oci.manifest;

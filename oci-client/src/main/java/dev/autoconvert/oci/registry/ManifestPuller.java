@@ -1,10 +1,11 @@
 package dev.autoconvert.oci.registry;
 
+import dev.autoconvert.imagespec.ManifestException;
 import dev.autoconvert.imagespec.MediaTypes;
+import dev.autoconvert.imagespec.SpecJson;
 import dev.autoconvert.oci.ErrorKind;
 import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.RegistryException;
-import dev.autoconvert.oci.manifest.ManifestJson;
 import dev.autoconvert.oci.manifest.RawManifest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,8 +58,9 @@ final class ManifestPuller implements RegistryOperation<RawManifest> {
     if (!MediaTypes.isImageManifest(mediaType) && !MediaTypes.isIndex(mediaType)) {
       // Some registries answer application/json; the document then names its type.
       try {
-        mediaType = ManifestJson.mediaTypeOf(bytes);
-      } catch (IllegalArgumentException e) {
+        mediaType =
+            SpecJson.object(bytes, "manifest of " + reference).path("mediaType").asString("");
+      } catch (ManifestException e) {
         throw new RegistryException(ErrorKind.REJECTED, action(), 200, e.getMessage(), e);
       }
     }
@@ -67,7 +69,7 @@ final class ManifestPuller implements RegistryOperation<RawManifest> {
           ErrorKind.REJECTED,
           action(),
           response.statusCode(),
-          "unsupported manifest media type " + mediaType,
+          "unsupported manifest media type '" + mediaType + "'",
           null);
     }
     RawManifest manifest = RawManifest.of(mediaType, bytes);

@@ -13,6 +13,7 @@ import dev.autoconvert.oci.manifest.RawManifest;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -180,6 +181,33 @@ class FaultInjectionIntegrationTests {
         .filteredOn(s -> s.method().equals("GET") && s.path().startsWith("/v2/stall/app/blobs/"))
         .extracting(FaultyProxy.Seen::range)
         .containsExactly(null, "bytes=50000-");
+  }
+
+  @Test
+  void manifestServedAsPlainJsonTakesTheTypeItsDocumentNames() throws IOException {
+    RawManifest pushed = pushImage(client, ref("plainjson/app:v1"), randomBytes(10));
+    String json = new String(pushed.bytes(), StandardCharsets.UTF_8);
+    proxy.answerNext(
+        "GET",
+        "/v2/plainjson/app/manifests/v1",
+        200,
+        Map.of("Content-Type", "application/json"),
+        json);
+    proxy.answerNext(
+        "GET",
+        "/v2/plainjson/app/manifests/v1",
+        200,
+        Map.of("Content-Type", "application/json"),
+        "{\"schemaVersion\":2}");
+
+    assertThat(client.pullManifest(ref("plainjson/app:v1"))).isEqualTo(pushed);
+    assertThatThrownBy(() -> client.pullManifest(ref("plainjson/app:v1")))
+        .isInstanceOfSatisfying(
+            RegistryException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.REJECTED);
+              assertThat(e).hasMessageContaining("unsupported manifest media type ''");
+            });
   }
 
   @Test

@@ -9,9 +9,6 @@ import dev.autoconvert.oci.ErrorKind;
 import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.RegistryException;
 import dev.autoconvert.oci.manifest.Descriptor;
-import dev.autoconvert.oci.manifest.ImageIndex;
-import dev.autoconvert.oci.manifest.ImageManifest;
-import dev.autoconvert.oci.manifest.Platform;
 import dev.autoconvert.oci.manifest.RawManifest;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +17,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -72,11 +71,9 @@ class RegistryClientIntegrationTests {
       layerDescriptors.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob.digest(), blob.size()));
     }
     RawManifest manifest =
-        RawManifest.of(
-            ImageManifest.of(
-                MediaTypes.OCI_MANIFEST,
-                Descriptor.of(MediaTypes.OCI_CONFIG, configBlob.digest(), config.length),
-                layerDescriptors));
+        Manifests.image(
+            Descriptor.of(MediaTypes.OCI_CONFIG, configBlob.digest(), config.length),
+            layerDescriptors);
     client.pushManifest(reference, manifest);
     return manifest;
   }
@@ -100,7 +97,7 @@ class RegistryClientIntegrationTests {
     assertThat(byDigest.bytes()).isEqualTo(pushed.bytes());
     assertThat(byTag.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
 
-    List<Descriptor> layers = byTag.manifest().layers();
+    List<Descriptor> layers = Manifests.layers(byTag);
     assertThat(pull(reference, layers.get(0))).isEqualTo(layer1);
     assertThat(pull(reference, layers.get(1))).isEqualTo(layer2);
     assertThat(client.checkManifest(reference)).contains(pushed.descriptor());
@@ -172,11 +169,11 @@ class RegistryClientIntegrationTests {
     RawManifest manifest = pushImage(client, tagged, randomBytes(100));
     ImageReference byDigest = ref("bydigest/other@" + manifest.digest());
     // blobs first: mount them into the second repository, then the manifest by digest
-    for (Descriptor layer : manifest.manifest().layers()) {
+    for (Descriptor layer : Manifests.layers(manifest)) {
       client.pushBlob(byDigest, BlobSource.ofBytes(pull(tagged, layer)), "bydigest/app");
     }
     client.pushBlob(
-        byDigest, BlobSource.ofBytes(pull(tagged, manifest.manifest().config())), "bydigest/app");
+        byDigest, BlobSource.ofBytes(pull(tagged, Manifests.config(manifest))), "bydigest/app");
 
     assertThat(client.pushManifest(byDigest, manifest)).isEqualTo(manifest.digest());
     assertThat(client.pullManifest(byDigest)).isEqualTo(manifest);
@@ -192,13 +189,10 @@ class RegistryClientIntegrationTests {
     ImageReference arm = ref("index/app:arm64");
     RawManifest amdManifest = pushImage(client, amd, randomBytes(300));
     RawManifest armManifest = pushImage(client, arm, randomBytes(300));
-    RawManifest index =
-        RawManifest.of(
-            ImageIndex.of(
-                MediaTypes.OCI_INDEX,
-                List.of(
-                    amdManifest.descriptor().withPlatform(Platform.of("linux", "amd64", null)),
-                    armManifest.descriptor().withPlatform(Platform.of("linux", "arm64", "v8")))));
+    Map<RawManifest, String> platforms = new LinkedHashMap<>();
+    platforms.put(amdManifest, "linux/amd64");
+    platforms.put(armManifest, "linux/arm64/v8");
+    RawManifest index = Manifests.index(platforms);
     ImageReference multi = ref("index/app:multi");
 
     client.pushManifest(multi, index);
@@ -206,9 +200,9 @@ class RegistryClientIntegrationTests {
     RawManifest pulled = client.pullManifest(multi);
     assertThat(pulled.isIndex()).isTrue();
     assertThat(pulled.digest()).isEqualTo(index.digest());
-    assertThat(pulled.index().manifests())
-        .extracting(d -> d.platform().toString())
-        .containsExactly("linux/amd64", "linux/arm64/v8");
+    assertThat(Manifests.platforms(pulled)).containsExactly("linux/amd64", "linux/arm64/v8");
+    assertThat(Manifests.manifests(pulled))
+        .containsExactly(amdManifest.descriptor(), armManifest.descriptor());
   }
 
   @Test

@@ -8,8 +8,6 @@ import dev.autoconvert.imagespec.MediaTypes;
 import dev.autoconvert.oci.Digest;
 import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.manifest.Descriptor;
-import dev.autoconvert.oci.manifest.ImageIndex;
-import dev.autoconvert.oci.manifest.ImageManifest;
 import dev.autoconvert.oci.manifest.RawManifest;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.OciLayout;
@@ -70,15 +68,12 @@ class SkopeoInteropIntegrationTests {
     RawManifest top = client.pullManifest(ref);
 
     assertThat(top.isIndex()).isTrue();
-    ImageIndex index = top.index();
-    assertThat(index.manifests())
-        .extracting(d -> d.platform().architecture())
-        .containsExactly("amd64", "arm64");
-    for (Descriptor entry : index.manifests()) {
+    assertThat(Manifests.platforms(top)).containsExactly("linux/amd64", "linux/arm64");
+    for (Descriptor entry : Manifests.manifests(top)) {
       RawManifest child = client.pullManifest(ref.withDigest(entry.digest()));
-      ImageManifest manifest = child.manifest();
-      assertThat(manifest.layers()).hasSize(2);
-      for (Descriptor blob : manifest.layers()) {
+      List<Descriptor> layers = Manifests.layers(child);
+      assertThat(layers).hasSize(2);
+      for (Descriptor blob : layers) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         client.pullBlob(ref, blob, out);
         assertThat(out.toByteArray()).isEqualTo(layout.read(blob.digest().toString()));
@@ -104,8 +99,7 @@ class SkopeoInteropIntegrationTests {
         client.pullManifest(ImageReference.parse(registry.host() + "/skopeo/docker:v1"));
 
     assertThat(pulled.mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
-    assertThat(pulled.manifest().layers().get(0).mediaType())
-        .isEqualTo(MediaTypes.DOCKER_LAYER_GZIP);
+    assertThat(Manifests.layers(pulled).get(0).mediaType()).isEqualTo(MediaTypes.DOCKER_LAYER_GZIP);
   }
 
   @Test
@@ -125,7 +119,7 @@ class SkopeoInteropIntegrationTests {
 
     assertThat(raw.getBytes(StandardCharsets.UTF_8)).isEqualTo(pushed.bytes());
     assertThat(inspected).contains("\"Digest\": \"" + pushed.digest() + "\"");
-    for (Descriptor layer : pushed.manifest().layers()) {
+    for (Descriptor layer : Manifests.layers(pushed)) {
       Path copied = dir.resolve("copy/blobs/sha256").resolve(layer.digest().hex());
       try (var in = Files.newInputStream(copied)) {
         assertThat(Digest.of(in)).isEqualTo(layer.digest());
