@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * Authorization for one registry. Starts anonymous; the first 401 tells which scheme the registry
  * wants. Basic sends the credentials from then on; Bearer fetches a token per set of scopes from
- * the challenge's realm, caches it until shortly before it expires, and drops it when the registry
- * refuses it.
+ * the challenge's realm (exchanging an identity token, or with the credentials as Basic), caches it
+ * until shortly before it expires, and drops it when the registry refuses it.
  */
 final class Authenticator {
   /** Refresh a token this long before it expires, so that it does not expire in flight. */
@@ -54,6 +54,14 @@ final class Authenticator {
     }
     if (current.isBasic()) {
       Optional<Credentials> basic = credentials.lookup(registry);
+      if (basic.isPresent() && basic.get().isIdentityToken()) {
+        throw new RegistryException(
+            ErrorKind.UNAUTHORIZED,
+            "authenticate to " + registry,
+            registry
+                + " asks for Basic authentication, but its credentials are an identity token,"
+                + " which only a token server (Bearer) accepts");
+      }
       basic.ifPresent(c -> lastBasic = c);
       return basic.map(TokenFetcher::basic);
     }

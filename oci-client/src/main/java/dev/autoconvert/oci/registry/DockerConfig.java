@@ -36,8 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The file is read again when it changes, since mounted secrets are replaced in place; a
  * helper's answer is kept for {@link #HELPER_CACHE}, so that Basic authentication, which sends
- * credentials with every request, does not run a process per request. Identity tokens (OAuth2
- * refresh tokens) are not supported and fail with that reason. No secret ever appears in a message.
+ * credentials with every request, does not run a process per request. An identity token (OAuth2
+ * refresh token: an entry's {@code identitytoken}, or a helper's answer for the user {@code
+ * <token>}) wins over a password, as in the Docker CLI. No secret ever appears in a message.
  */
 public final class DockerConfig implements CredentialStore {
   static final Duration HELPER_CACHE = Duration.ofMinutes(5);
@@ -48,9 +49,6 @@ public final class DockerConfig implements CredentialStore {
 
   /** What a helper of docker-credential-helpers prints when it has nothing for the server. */
   private static final String NOT_FOUND = "credentials not found";
-
-  /** A helper's user name meaning that its secret is an identity token. */
-  private static final String TOKEN_USER = "<token>";
 
   private static final int HELPER_OUTPUT_LIMIT = 64 * 1024;
   private static final System.Logger LOG = System.getLogger(DockerConfig.class.getName());
@@ -116,14 +114,7 @@ public final class DockerConfig implements CredentialStore {
     if (helper != null) {
       return fromHelper(helper, key);
     }
-    Entry entry = current.auths().get(key);
-    if (entry == null) {
-      return Optional.empty();
-    }
-    if (entry.identityToken()) {
-      throw unsupportedToken(key, "its entry in " + file);
-    }
-    return Optional.ofNullable(entry.credentials());
+    return Optional.ofNullable(current.auths().get(key));
   }
 
   /** Drops a helper's kept answer that {@code host} refused: the next lookup asks again. */
@@ -178,9 +169,12 @@ public final class DockerConfig implements CredentialStore {
         root.has("auths") || root.has("credHelpers") || root.has("credsStore")
             ? root.path("auths")
             : root;
-    Map<String, Entry> auths = new HashMap<>();
+    Map<String, Credentials> auths = new HashMap<>();
     for (Map.Entry<String, JsonNode> e : entries.properties()) {
-      auths.put(normalize(e.getKey()), entry(file, e.getKey(), e.getValue()));
+      Credentials credentials = entry(file, e.getKey(), e.getValue());
+      if (credentials != null) {
+        auths.put(normalize(e.getKey()), credentials);
+      }
     }
     Map<String, String> helpers = new HashMap<>();
     for (Map.Entry<String, JsonNode> e : root.path("credHelpers").properties()) {
@@ -191,7 +185,12 @@ public final class DockerConfig implements CredentialStore {
         modified, size, auths, helpers, store.isEmpty() ? null : helperName(file, store));
   }
 
-  private static Entry entry(Path file, String key, JsonNode node) throws IOException {
+  /** One {@code auths} entry's credentials; null when it has none. */
+  private static Credentials entry(Path file, String key, JsonNode node) throws IOException {
+    String identityToken = node.path("identitytoken").asString("");
+    if (!identityToken.isEmpty()) {
+      return Credentials.identityToken(identityToken);
+    }
     String auth = node.path("auth").asString("");
     String username = node.path("username").asString("");
     String password = node.path("password").asString("");
@@ -209,10 +208,7 @@ public final class DockerConfig implements CredentialStore {
       username = pair.substring(0, colon);
       password = pair.substring(colon + 1);
     }
-    if (!username.isEmpty()) {
-      return new Entry(new Credentials(username, password), false);
-    }
-    return new Entry(null, !node.path("identitytoken").asString("").isEmpty());
+    return username.isEmpty() ? null : new Credentials(username, password);
   }
 
   private static String helperName(Path file, String name) throws IOException {
@@ -311,26 +307,15 @@ public final class DockerConfig implements CredentialStore {
       throw new RegistryException(ErrorKind.UNAUTHORIZED, action, "answer is not JSON");
     }
     String username = answer.path("Username").asString("");
-    if (username.equals(TOKEN_USER)) {
-      throw unsupportedToken(host, program);
-    }
+    String secret = answer.path("Secret").asString("");
     if (username.isEmpty()) {
       throw new RegistryException(ErrorKind.UNAUTHORIZED, action, "answer has no Username");
     }
-    return new Credentials(username, answer.path("Secret").asString(""));
+    if (username.equals(Credentials.IDENTITY_TOKEN_USER) && secret.isEmpty()) {
+      throw new RegistryException(ErrorKind.UNAUTHORIZED, action, "answer has no identity token");
+    }
+    return new Credentials(username, secret);
   }
-
-  private static RegistryException unsupportedToken(String host, String source) {
-    return new RegistryException(
-        ErrorKind.UNAUTHORIZED,
-        "get credentials for " + host,
-        source
-            + " holds an identity token (OAuth2 refresh token), which this client does not"
-            + " support; give a user name and password, or a helper that answers with them");
-  }
-
-  /** One {@code auths} entry: credentials, or none (only an identity token, or empty). */
-  private record Entry(Credentials credentials, boolean identityToken) {}
 
   /** A helper's answer (null: it has none for the host) and until when it is used. */
   private record Answer(Credentials credentials, Instant until) {}
@@ -339,7 +324,7 @@ public final class DockerConfig implements CredentialStore {
   private record Snapshot(
       FileTime modified,
       long size,
-      Map<String, Entry> auths,
+      Map<String, Credentials> auths,
       Map<String, String> helpers,
       String store) {
     boolean matches(FileTime modified, long size) {

@@ -119,12 +119,16 @@ class AuthIntegrationTests {
      * inside single quotes (so {@code '$(cat FILE)'} reads a file at each run).
      */
     private Path helper(String name, String secret) throws IOException {
+      return helper(name, USER, secret);
+    }
+
+    private Path helper(String name, String user, String secret) throws IOException {
       Path helper =
           Files.createDirectories(dir.resolve("bin")).resolve("docker-credential-" + name);
       Files.writeString(
           helper,
           "#!/bin/sh\ncat > /dev/null\necho '{\"Username\":\""
-              + USER
+              + user
               + "\",\"Secret\":\""
               + secret
               + "\"}'\n");
@@ -206,6 +210,80 @@ class AuthIntegrationTests {
 
         assertThat(client.pullManifest(ref)).isEqualTo(pushed);
         assertThat(Files.readAllLines(runs)).as("stale answer, then the current one").hasSize(2);
+      }
+    }
+
+    @Test
+    void anIdentityTokenIsExchangedForAccessTokensThroughTheOAuth2Form() throws IOException {
+      try (LocalRegistry registry = LocalRegistry.builder().tokenAuth(USER, PASSWORD).start()) {
+        TokenServer tokens = registry.tokenServer();
+        ImageReference ref = ImageReference.parse(registry.host() + "/identity/app:v1");
+        RegistryClient client =
+            client(
+                registry,
+                DockerConfig.load(
+                    config(
+                        "{\"auths\":{\""
+                            + registry.host()
+                            + "\":{\"identitytoken\":\""
+                            + tokens.identityToken()
+                            + "\"}}}")));
+
+        RawManifest pushed = pushImage(client, ref, randomBytes(1000));
+
+        assertThat(client.pullManifest(ref)).isEqualTo(pushed);
+        assertThat(tokens.refreshGrants()).isEqualTo(tokens.issuedTokens()).isPositive();
+        assertThat(tokens.requestedScopes()).contains("repository:identity/app:pull,push");
+        assertThat(tokens.refusedRequests()).isZero();
+      }
+    }
+
+    @Test
+    void aRefusedIdentityTokenIsUnauthorizedAndARotatedOneIsAskedFor() throws IOException {
+      Path secret = Files.writeString(dir.resolve("identity"), "identity-revoked");
+      Path helper = helper("oauth", Credentials.IDENTITY_TOKEN_USER, "'$(cat '" + secret + "')'");
+      try (LocalRegistry registry = LocalRegistry.builder().tokenAuth(USER, PASSWORD).start()) {
+        ImageReference ref = ImageReference.parse(registry.host() + "/identity/app:v1");
+        RegistryClient client = clientWithHelper(registry, helper);
+        assertThatThrownBy(() -> client.listTags(ref))
+            .isInstanceOfSatisfying(
+                RegistryException.class,
+                e -> {
+                  assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHORIZED);
+                  assertThat(e.getMessage())
+                      .contains("invalid_grant")
+                      .doesNotContain("identity-revoked");
+                });
+
+        Files.writeString(secret, registry.tokenServer().identityToken());
+        RawManifest pushed = pushImage(client, ref, randomBytes(1000));
+
+        assertThat(client.pullManifest(ref)).isEqualTo(pushed);
+      }
+    }
+
+    @Test
+    void anIdentityTokenForABasicAuthRegistryFailsWithTheReason() throws IOException {
+      try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
+        ImageReference ref = ImageReference.parse(registry.host() + "/identity/app:v1");
+        RegistryClient client =
+            client(
+                registry,
+                DockerConfig.load(
+                    config(
+                        "{\"auths\":{\""
+                            + registry.host()
+                            + "\":{\"identitytoken\":\"identity-for-basic\"}}}")));
+
+        assertThatThrownBy(() -> client.pullManifest(ref))
+            .isInstanceOfSatisfying(
+                RegistryException.class,
+                e -> {
+                  assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHORIZED);
+                  assertThat(e.getMessage())
+                      .contains("only a token server (Bearer) accepts")
+                      .doesNotContain("identity-for-basic");
+                });
       }
     }
 

@@ -13,4 +13,14 @@ class CredentialsTests {
     assertThat(new TokenFetcher.Token("tok3n", java.time.Instant.EPOCH).toString())
         .doesNotContain("tok3n");
   }
+
+  @Test
+  void anIdentityTokenIsTheSecretOfDockersTokenUser() {
+    Credentials token = Credentials.identityToken("refresh-s3cr3t");
+
+    assertThat(token.isIdentityToken()).isTrue();
+    assertThat(token).isEqualTo(new Credentials("<token>", "refresh-s3cr3t"));
+    assertThat(token.toString()).doesNotContain("refresh-s3cr3t").contains("identity token");
+    assertThat(new Credentials("u", "p").isIdentityToken()).isFalse();
+  }
 }

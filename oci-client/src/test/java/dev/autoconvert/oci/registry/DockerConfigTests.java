@@ -116,14 +116,34 @@ class DockerConfigTests {
   }
 
   @Test
-  void identityTokensAreRefusedWithTheReason() throws IOException {
+  void anIdentityTokenWinsOverTheEntrysPasswordAsInTheDockerCli() throws IOException {
+    String auth = Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8));
     DockerConfig store =
-        load(config("{\"auths\":{\"reg.example\":{\"identitytoken\":\"refresh-me\"}}}"));
+        load(
+            config(
+                "{\"auths\":{\"reg.example\":{\"auth\":\""
+                    + auth
+                    + "\",\"identitytoken\":\"refresh-me\"},"
+                    + "\"only.example\":{\"identitytoken\":\"refresh-too\"}}}"));
 
-    assertThatThrownBy(() -> store.lookup("reg.example"))
-        .isInstanceOf(RegistryException.class)
-        .hasMessageContaining("identity token")
-        .hasMessageNotContaining("refresh-me");
+    assertThat(store.lookup("reg.example")).contains(Credentials.identityToken("refresh-me"));
+    assertThat(store.lookup("only.example")).contains(Credentials.identityToken("refresh-too"));
+  }
+
+  @Test
+  void aHelperAnsweringTheTokenUserGivesAnIdentityToken() throws IOException {
+    helper("token", "echo '{\"Username\":\"<token>\",\"Secret\":\"refresh-me\"}'");
+    helper("empty", "echo '{\"Username\":\"<token>\",\"Secret\":\"\"}'");
+    DockerConfig store =
+        DockerConfig.load(
+            config("{\"credHelpers\":{\"a.example\":\"token\",\"b.example\":\"empty\"}}"),
+            List.of(dir.resolve("bin")),
+            Duration.ofSeconds(30),
+            clock);
+
+    assertThat(store.lookup("a.example")).contains(Credentials.identityToken("refresh-me"));
+    assertThatThrownBy(() -> store.lookup("b.example"))
+        .hasMessageContaining("answer has no identity token");
   }
 
   @Test
@@ -195,12 +215,11 @@ class DockerConfigTests {
   @Test
   void helperFailuresNameTheHelperAndItsError() throws IOException {
     helper("broken", "echo 'keychain locked'; exit 1");
-    helper("token", "echo '{\"Username\":\"<token>\",\"Secret\":\"refresh-me\"}'");
     helper("slow", "sleep 30");
     DockerConfig store =
         DockerConfig.load(
             config(
-                "{\"credHelpers\":{\"a.example\":\"broken\",\"b.example\":\"token\","
+                "{\"credHelpers\":{\"a.example\":\"broken\","
                     + "\"c.example\":\"slow\",\"d.example\":\"absent\"}}"),
             List.of(dir.resolve("bin")),
             Duration.ofMillis(300),
@@ -211,9 +230,6 @@ class DockerConfigTests {
         .hasMessageContaining("keychain locked")
         .extracting(e -> ((RegistryException) e).kind())
         .isEqualTo(ErrorKind.UNAUTHORIZED);
-    assertThatThrownBy(() -> store.lookup("b.example"))
-        .hasMessageContaining("identity token")
-        .hasMessageNotContaining("refresh-me");
     assertThatThrownBy(() -> store.lookup("c.example"))
         .hasMessageContaining("no answer within")
         .extracting(e -> ((RegistryException) e).kind())

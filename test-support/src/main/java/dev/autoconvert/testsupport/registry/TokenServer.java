@@ -18,6 +18,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,10 +29,11 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A Docker token server for tests ({@code GET /token?service=…&scope=…} with Basic credentials):
- * answers an RS256 JWT carrying its certificate in {@code x5c}, as CNCF distribution's token
- * authentication expects. The key pair is made with the JDK's keytool; signing uses {@code
- * java.security} only. Every authenticated request gets the actions it asks for.
+ * A Docker token server for tests ({@code GET /token?service=…&scope=…} with Basic credentials, or
+ * the OAuth2 form {@code POST /token} with {@code grant_type=refresh_token} and its {@link
+ * #identityToken()}): answers an RS256 JWT carrying its certificate in {@code x5c}, as CNCF
+ * distribution's token authentication expects. The key pair is made with the JDK's keytool; signing
+ * uses {@code java.security} only. Every authenticated request gets the actions it asks for.
  */
 public final class TokenServer implements AutoCloseable {
   public static final String SERVICE = "test-registry";
@@ -46,6 +48,8 @@ public final class TokenServer implements AutoCloseable {
   private final List<String> requestedScopes = new CopyOnWriteArrayList<>();
   private final AtomicInteger issued = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
+  private final AtomicInteger refreshGrants = new AtomicInteger();
+  private final String identityToken = "identity-" + UUID.randomUUID();
   private volatile long expiresInSeconds = 300;
   private volatile PrivateKey key;
   private volatile X509Certificate certificate;
@@ -135,6 +139,19 @@ public final class TokenServer implements AutoCloseable {
     return issued.get();
   }
 
+  /**
+   * The refresh token this server exchanges for access tokens, as {@code docker login} keeps it in
+   * a config file's {@code identitytoken}.
+   */
+  public String identityToken() {
+    return identityToken;
+  }
+
+  /** Access tokens issued for the identity token through the OAuth2 form. */
+  public int refreshGrants() {
+    return refreshGrants.get();
+  }
+
   /** Requests refused for missing or wrong credentials. */
   public int refusedRequests() {
     return refused.get();
@@ -142,24 +159,31 @@ public final class TokenServer implements AutoCloseable {
 
   private void token(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
-        refused.incrementAndGet();
-        send(exchange, 401, "{\"details\":\"invalid username/password\"}");
-        return;
-      }
       List<String> scopes = new ArrayList<>();
-      String service = null;
-      String query = exchange.getRequestURI().getRawQuery();
-      for (String pair : query == null ? new String[0] : query.split("&")) {
-        int eq = pair.indexOf('=');
-        String name = eq < 0 ? pair : pair.substring(0, eq);
-        String value =
-            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        if (name.equals("scope")) {
-          scopes.add(value);
-        } else if (name.equals("service")) {
-          service = value;
+      String service;
+      if (exchange.getRequestMethod().equals("POST")) {
+        Map<String, List<String>> form =
+            form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        String error = oauthError(form);
+        if (error != null) {
+          refused.incrementAndGet();
+          send(exchange, 400, "{\"error\":\"" + error + "\"}");
+          return;
         }
+        refreshGrants.incrementAndGet();
+        for (String scope : form.getOrDefault("scope", List.of())) {
+          scopes.addAll(List.of(scope.split(" ")));
+        }
+        service = first(form, "service");
+      } else {
+        if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+          refused.incrementAndGet();
+          send(exchange, 401, "{\"details\":\"invalid username/password\"}");
+          return;
+        }
+        Map<String, List<String>> query = form(exchange.getRequestURI().getRawQuery());
+        scopes.addAll(query.getOrDefault("scope", List.of()));
+        service = first(query, "service");
       }
       requestedScopes.addAll(scopes);
       String jwt = sign(service == null ? SERVICE : service, scopes);
@@ -171,6 +195,35 @@ public final class TokenServer implements AutoCloseable {
       body.put("issued_at", Instant.now().toString());
       send(exchange, 200, JSON.writeValueAsString(body));
     }
+  }
+
+  /** What is wrong with an OAuth2 form (RFC 6749 §5.2 error code), or null. */
+  private String oauthError(Map<String, List<String>> form) {
+    if (first(form, "client_id") == null) {
+      return "invalid_request";
+    }
+    if (!"refresh_token".equals(first(form, "grant_type"))) {
+      return "unsupported_grant_type";
+    }
+    return identityToken.equals(first(form, "refresh_token")) ? null : "invalid_grant";
+  }
+
+  /** Parameters of a query string or form body, each name with its values in order. */
+  private static Map<String, List<String>> form(String encoded) {
+    Map<String, List<String>> params = new HashMap<>();
+    for (String pair : encoded == null || encoded.isEmpty() ? new String[0] : encoded.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      params.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+    }
+    return params;
+  }
+
+  private static String first(Map<String, List<String>> params, String name) {
+    List<String> values = params.get(name);
+    return values == null ? null : values.get(0);
   }
 
   private boolean authorized(String header) {
