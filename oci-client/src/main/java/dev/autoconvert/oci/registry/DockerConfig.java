@@ -59,6 +59,7 @@ public final class DockerConfig implements CredentialStore {
   private final Duration helperTimeout;
   private final Clock clock;
   private final ConcurrentMap<String, Answer> helperAnswers = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Object> helperRuns = new ConcurrentHashMap<>();
   private volatile Snapshot snapshot;
 
   private DockerConfig(Path file, List<Path> helperPath, Duration helperTimeout, Clock clock)
@@ -236,14 +237,25 @@ public final class DockerConfig implements CredentialStore {
 
   private Optional<Credentials> fromHelper(String helper, String host) throws RegistryException {
     String cacheKey = helper + " " + host;
-    Instant now = clock.instant();
-    Answer cached = helperAnswers.get(cacheKey);
-    if (cached != null && now.isBefore(cached.until())) {
+    Answer cached = kept(cacheKey);
+    if (cached != null) {
       return Optional.ofNullable(cached.credentials());
     }
-    Credentials answer = runHelper(helper, host);
-    helperAnswers.put(cacheKey, new Answer(answer, now.plus(HELPER_CACHE)));
-    return Optional.ofNullable(answer);
+    // Parallel pulls of one registry ask at once: one of them runs the helper, the rest wait.
+    synchronized (helperRuns.computeIfAbsent(cacheKey, k -> new Object())) {
+      cached = kept(cacheKey);
+      if (cached != null) {
+        return Optional.ofNullable(cached.credentials());
+      }
+      Credentials answer = runHelper(helper, host);
+      helperAnswers.put(cacheKey, new Answer(answer, clock.instant().plus(HELPER_CACHE)));
+      return Optional.ofNullable(answer);
+    }
+  }
+
+  private Answer kept(String cacheKey) {
+    Answer answer = helperAnswers.get(cacheKey);
+    return answer != null && clock.instant().isBefore(answer.until()) ? answer : null;
   }
 
   /** Runs {@code docker-credential-<helper> get} as the Docker CLI does; null when it has none. */

@@ -13,8 +13,13 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -210,6 +215,26 @@ class DockerConfigTests {
     assertThat(store.lookup("docker.io")).contains(new Credentials("hub", "h"));
     assertThat(store.lookup("reg.example")).isEmpty();
     assertThat(asked("store")).containsExactly("https://index.docker.io/v1/", "reg.example");
+  }
+
+  @Test
+  void concurrentLookupsRunTheHelperOnce() throws Exception {
+    helper("slow", "sleep 0.5; echo '{\"Username\":\"u\",\"Secret\":\"s\"}'");
+    DockerConfig store = load(config("{\"credsStore\":\"slow\"}"));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Optional<Credentials>>> lookups = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        lookups.add(pool.submit(() -> store.lookup("reg.example")));
+      }
+      for (Future<Optional<Credentials>> lookup : lookups) {
+        assertThat(lookup.get()).contains(new Credentials("u", "s"));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(asked("slow")).containsExactly("reg.example");
   }
 
   @Test
