@@ -11,14 +11,17 @@ public final class NamePattern {
   /** Longest pattern accepted; longer ones are refused rather than compiled. */
   public static final int MAX_LENGTH = 256;
 
-  private static final NamePattern ANY = new NamePattern("", null);
+  private static final NamePattern ANY = new NamePattern("", null, true);
+  private static final NamePattern NONE = new NamePattern("", null, false);
 
   private final String source;
   private final Pattern compiled;
+  private final boolean matchesAll; // what a pattern without source matches
 
-  private NamePattern(String source, Pattern compiled) {
+  private NamePattern(String source, Pattern compiled, boolean matchesAll) {
     this.source = source;
     this.compiled = compiled;
+    this.matchesAll = matchesAll;
   }
 
   /**
@@ -30,6 +33,22 @@ public final class NamePattern {
     if (pattern == null || pattern.isEmpty()) {
       return ANY;
     }
+    return compiled(pattern, syntax);
+  }
+
+  /**
+   * Compiles an exclusion {@code pattern}; null or empty matches nothing.
+   *
+   * @throws InvalidPatternException naming the pattern when it is too long or malformed
+   */
+  public static NamePattern exclusion(String pattern, PatternSyntax syntax) {
+    if (pattern == null || pattern.isEmpty()) {
+      return NONE;
+    }
+    return compiled(pattern, syntax);
+  }
+
+  private static NamePattern compiled(String pattern, PatternSyntax syntax) {
     if (pattern.length() > MAX_LENGTH) {
       throw new InvalidPatternException(
           pattern.substring(0, 40) + "…",
@@ -37,7 +56,7 @@ public final class NamePattern {
     }
     String regex = syntax == PatternSyntax.GLOB ? GlobTranslator.toRegex(pattern) : pattern;
     try {
-      return new NamePattern(pattern, Pattern.compile(regex));
+      return new NamePattern(pattern, Pattern.compile(regex), false);
     } catch (PatternSyntaxException e) {
       throw new InvalidPatternException(pattern, e.getDescription());
     }
@@ -45,11 +64,11 @@ public final class NamePattern {
 
   /** Whether the whole of {@code input} matches. */
   public boolean matches(String input) {
-    return compiled == null || compiled.matcher(input).matches();
+    return compiled == null ? matchesAll : compiled.matcher(input).matches();
   }
 
   @Override
   public String toString() {
-    return compiled == null ? "<any>" : source;
+    return compiled != null ? source : matchesAll ? "<any>" : "<none>";
   }
 }

@@ -28,6 +28,8 @@ public class Rule {
   private String namespacePattern;
   private String repositoryPattern;
   private String tagPattern;
+  private String excludeRepositoryPattern;
+  private String excludeTagPattern;
 
   @Enumerated(EnumType.STRING)
   private PatternSyntax patternSyntax;
@@ -60,6 +62,8 @@ public class Rule {
     this.namespacePattern = blankToNull(request.namespacePattern());
     this.repositoryPattern = blankToNull(request.repositoryPattern());
     this.tagPattern = blankToNull(request.tagPattern());
+    this.excludeRepositoryPattern = blankToNull(request.excludeRepositoryPattern());
+    this.excludeTagPattern = blankToNull(request.excludeTagPattern());
     this.patternSyntax = request.syntax();
     this.tagSuffix = request.tagSuffix() == null ? TagLimit.DEFAULT_SUFFIX : request.tagSuffix();
     this.targetRepository = blankToNull(request.targetRepository());
@@ -70,7 +74,14 @@ public class Rule {
   /** Compiles this rule's patterns (cheap enough to do per change, cached by RuleCatalog). */
   public RuleMatcher matcher() {
     return RuleMatcher.compile(
-        registry, namespacePattern, repositoryPattern, tagPattern, patternSyntax);
+        registry,
+        new RuleMatcher.Patterns(
+            namespacePattern,
+            repositoryPattern,
+            tagPattern,
+            excludeRepositoryPattern,
+            excludeTagPattern,
+            patternSyntax));
   }
 
   /** Where the copy of {@code sourceRepository} goes. */
@@ -112,6 +123,14 @@ public class Rule {
 
   public String getTagPattern() {
     return tagPattern;
+  }
+
+  public String getExcludeRepositoryPattern() {
+    return excludeRepositoryPattern;
+  }
+
+  public String getExcludeTagPattern() {
+    return excludeTagPattern;
   }
 
   public PatternSyntax getPatternSyntax() {

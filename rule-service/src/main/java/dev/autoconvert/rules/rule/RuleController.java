@@ -95,12 +95,7 @@ class RuleController {
 
   private RuleView save(Rule rule, RuleRequest request, Instant now) {
     // compile first: a bad pattern is a 400 naming it, never a stored rule that cannot match
-    RuleMatcher.compile(
-        request.registry(),
-        request.namespacePattern(),
-        request.repositoryPattern(),
-        request.tagPattern(),
-        request.syntax());
+    RuleMatcher.compile(request.registry(), request.patterns());
     if (rules.existsByNameAndIdNot(request.name(), rule.getId())) {
       throw Problems.conflict("a rule named '" + request.name() + "' already exists");
     }

@@ -208,6 +208,25 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
+  void pushOfAnExcludedTagMakesNoJob() throws Exception {
+    String repository = "exclude-" + RUN + "-" + COUNTER.incrementAndGet() + "/app";
+    createRule(
+        Map.of(
+            "name", repository,
+            "registry", REGISTRY,
+            "repositoryPattern", repository,
+            "excludeTagPattern", "*-debug"));
+    PushEvent excluded = push(repository, "v1-debug", digest("exclude-debug"));
+    PushEvent included = push(repository, "v1", digest("exclude-v1"));
+    publish(excluded);
+    publish(included);
+
+    assertThat(outcomeOf(excluded.eventId())).isEqualTo("UNMATCHED");
+    assertThat(outcomeOf(included.eventId())).isEqualTo("MATCHED");
+    assertThat(awaitJob(repository, JobStatus.QUEUED).get("sourceTag").asString()).isEqualTo("v1");
+  }
+
+  @Test
   void sameEventDeliveredTwiceMakesOneJob() throws Exception {
     String repository = repositoryWithRule("dupe", "v*");
     PushEvent event = push(repository, "v2", digest("dupe"));

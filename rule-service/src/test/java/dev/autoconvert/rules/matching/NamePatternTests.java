@@ -92,20 +92,4 @@ class NamePatternTests {
         .isInstanceOf(InvalidPatternException.class)
         .hasMessageContaining("257 characters");
   }
-
-  @Test
-  void namespaceIsTheFirstPathSegment() {
-    RuleMatcher rule = RuleMatcher.compile(null, "team", null, "v*", PatternSyntax.GLOB);
-    assertThat(rule.matches("r:5000", "team/app", "v1")).isTrue();
-    assertThat(rule.matches("r:5000", "team/sub/app", "v1")).isTrue();
-    assertThat(rule.matches("r:5000", "other/team", "v1")).isFalse();
-    assertThat(rule.matches("r:5000", "team/app", "latest")).isFalse();
-  }
-
-  @Test
-  void ruleForOneRegistryIgnoresOthers() {
-    RuleMatcher rule = RuleMatcher.compile("r:5000", null, null, null, PatternSyntax.GLOB);
-    assertThat(rule.matches("r:5000", "app", "v1")).isTrue();
-    assertThat(rule.matches("other:5000", "app", "v1")).isFalse();
-  }
 }

@@ -159,6 +159,40 @@ class RuleApiIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
+  void exclusionsAreStoredAndKeepWhatTheyNameOutOfTheDryRun() throws Exception {
+    Map<String, Object> body = rule("exclusions");
+    body.put("repositoryPattern", "excl-" + RUN + "/**");
+    body.put("tagPattern", "*");
+    body.put("excludeRepositoryPattern", "excl-" + RUN + "/scratch/**");
+    body.put("excludeTagPattern", "{*-debug,sha256-*}");
+    Reply created = post("/api/v1/rules", body);
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+    String id = created.body().get("id").asString();
+    Reply read = get("/api/v1/rules/" + id);
+    assertThat(read.body().get("excludeRepositoryPattern").asString())
+        .isEqualTo("excl-" + RUN + "/scratch/**");
+    assertThat(read.body().get("excludeTagPattern").asString()).isEqualTo("{*-debug,sha256-*}");
+
+    // rules of other tests (some match every name) share the database: look for this one only
+    assertThat(matchingRules("excl-" + RUN + "/app", "v1")).contains(id);
+    assertThat(matchingRules("excl-" + RUN + "/app", "v1-debug")).doesNotContain(id);
+    assertThat(matchingRules("excl-" + RUN + "/app", "sha256-0123.sig")).doesNotContain(id);
+    assertThat(matchingRules("excl-" + RUN + "/scratch/app", "v1")).doesNotContain(id);
+
+    body.put("name", "bad-exclusion-" + RUN);
+    body.put("excludeTagPattern", "{a,b");
+    Reply bad = post("/api/v1/rules", body);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body().get("pattern").asString()).isEqualTo("{a,b");
+  }
+
+  private List<String> matchingRules(String repository, String tag) throws Exception {
+    Reply reply = get("/api/v1/rules/match?repository=" + repository + "&tag=" + tag);
+    assertThat(reply.status()).isEqualTo(200);
+    return reply.body().get("rules").valueStream().map(r -> r.get("ruleId").asString()).toList();
+  }
+
+  @Test
   void dashboardPageIsServedWithoutTokenAndReadsTheApiWithOne() throws Exception {
     Reply page = call("GET", "/", null, null);
     assertThat(page.status()).isEqualTo(200);
