@@ -15,8 +15,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Configuration of the listener ({@code autoconvert.listener.*}).
  *
- * @param webhookToken the bearer token registries must send; required, so that a listener never
- *     starts open ({@code AUTOCONVERT_LISTENER_WEBHOOK_TOKEN})
+ * @param webhookToken the bearer token registries must send, or several separated by commas while
+ *     one is rotated; required, so that a listener never starts open ({@code
+ *     AUTOCONVERT_LISTENER_WEBHOOK_TOKEN})
  * @param defaultRegistry host[:port] of the registry behind {@code /webhooks/distribution} and
  *     {@code /webhooks/harbor}, as clients and workers reach it ({@code
  *     AUTOCONVERT_LISTENER_DEFAULT_REGISTRY})
@@ -50,7 +51,8 @@ public record ListenerProperties(
    * A further registry.
    *
    * @param host host[:port] used as {@code PushEvent.registry}
-   * @param webhookToken its own bearer token; the global one when empty
+   * @param webhookToken its own bearer token (or several, comma-separated); the global ones when
+   *     empty
    */
   public record Registry(
       @NotBlank @Pattern(regexp = HOST_PORT, message = "must be host[:port]") String host,

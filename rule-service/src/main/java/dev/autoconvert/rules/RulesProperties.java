@@ -1,5 +1,6 @@
 package dev.autoconvert.rules;
 
+import dev.autoconvert.bearer.BearerTokens;
 import dev.autoconvert.contracts.Topics;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -18,8 +19,9 @@ import org.springframework.validation.annotation.Validated;
  * rule-service configuration ({@code autoconvert.rules.*}). The API tokens are required: the
  * service refuses to start without them. {@link #toString()} never prints them.
  *
- * @param adminToken bearer token for reads and writes (AUTOCONVERT_RULES_ADMIN_TOKEN)
- * @param readToken bearer token for reads only (AUTOCONVERT_RULES_READ_TOKEN)
+ * @param adminToken bearer token for reads and writes, or several separated by commas while one is
+ *     rotated (AUTOCONVERT_RULES_ADMIN_TOKEN)
+ * @param readToken bearer token for reads only, likewise (AUTOCONVERT_RULES_READ_TOKEN)
  * @param echoWait how long a push of a tag that an unfinished conversion targets waits for the
  *     worker's status naming the pushed digest, before it is treated as a push by a user
  * @param reconcile the registries the reconciler lists tags of (invariant 9)
@@ -159,9 +161,26 @@ public record RulesProperties(
     }
   }
 
-  @AssertTrue(message = "the admin and the read-only token must differ")
+  @AssertTrue(message = "the admin and the read-only tokens must each hold a token and share none")
   boolean isTokensDistinct() {
-    return adminToken == null || !adminToken.equals(readToken);
+    if (adminToken == null || readToken == null) {
+      return true; // @NotBlank names what is missing
+    }
+    try {
+      return !adminTokens().sharesAnyWith(readTokens());
+    } catch (IllegalArgumentException noToken) {
+      return false;
+    }
+  }
+
+  /** The tokens that read and write. */
+  public BearerTokens adminTokens() {
+    return BearerTokens.parse(adminToken, "AUTOCONVERT_RULES_ADMIN_TOKEN");
+  }
+
+  /** The tokens that only read. */
+  public BearerTokens readTokens() {
+    return BearerTokens.parse(readToken, "AUTOCONVERT_RULES_READ_TOKEN");
   }
 
   /**

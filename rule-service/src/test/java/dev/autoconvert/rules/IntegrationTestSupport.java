@@ -65,6 +65,10 @@ public abstract class IntegrationTestSupport {
   protected static final String STATUS_TOPIC = "it-rules-status-" + RUN;
   protected static final String ADMIN_TOKEN = "admin-" + UUID.randomUUID();
   protected static final String READ_TOKEN = "read-" + UUID.randomUUID();
+
+  /** A second admin token, as while the first is rotated. */
+  protected static final String NEXT_ADMIN_TOKEN = "admin-next-" + UUID.randomUUID();
+
   protected static final String REGISTRY = "registry-it.local:5000";
 
   static final String PG_URL =
@@ -91,7 +95,7 @@ public abstract class IntegrationTestSupport {
     registry.add("spring.datasource.password", () -> PG_PASSWORD);
     registry.add("spring.kafka.bootstrap-servers", () -> KAFKA);
     registry.add("spring.kafka.consumer.group-id", () -> "rule-service-it-" + RUN);
-    registry.add("autoconvert.rules.admin-token", () -> ADMIN_TOKEN);
+    registry.add("autoconvert.rules.admin-token", () -> ADMIN_TOKEN + "," + NEXT_ADMIN_TOKEN);
     registry.add("autoconvert.rules.read-token", () -> READ_TOKEN);
     registry.add("autoconvert.rules.outbox.poll-interval", () -> "100ms");
     registry.add("autoconvert.rules.metrics.refresh-interval", () -> "500ms");

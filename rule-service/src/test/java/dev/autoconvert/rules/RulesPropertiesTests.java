@@ -108,4 +108,13 @@ class RulesPropertiesTests {
     RulesProperties properties = minimal("same", "same", null, null);
     assertThat(properties.isTokensDistinct()).isFalse();
   }
+
+  @Test
+  void aTokenBeingRotatedMustNotBeTheOtherRolesEither() {
+    assertThat(minimal("admin-old,admin-new", "read", null, null).isTokensDistinct()).isTrue();
+    assertThat(minimal("admin-old,shared", "shared,read", null, null).isTokensDistinct()).isFalse();
+    assertThat(minimal(" , ", "read", null, null).isTokensDistinct())
+        .as("a setting of commas holds no token")
+        .isFalse();
+  }
 }

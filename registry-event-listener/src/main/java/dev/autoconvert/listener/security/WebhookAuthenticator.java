@@ -1,60 +1,45 @@
 package dev.autoconvert.listener.security;
 
+import dev.autoconvert.bearer.BearerTokens;
 import dev.autoconvert.listener.ListenerProperties;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks {@code Authorization: Bearer <token>} against the configured webhook token. Only SHA-256
- * hashes are kept and compared, with {@link MessageDigest#isEqual} (constant time for equal
- * lengths, and hashes always have equal length), so neither timing nor length gives the token away.
+ * Checks {@code Authorization: Bearer <token>} against the webhook tokens of the registry that sent
+ * it: the global ones, or a registry's own. Each setting may hold several tokens separated by
+ * commas, so that a token can be rotated without refusing a delivery meanwhile.
  */
 @Component
 public class WebhookAuthenticator {
-  private static final String BEARER = "bearer ";
-
-  private final byte[] defaultTokenHash;
-  private final Map<String, byte[]> registryTokenHashes = new HashMap<>();
+  private final BearerTokens defaultTokens;
+  private final Map<String, BearerTokens> registryTokens = new HashMap<>();
 
   WebhookAuthenticator(ListenerProperties properties) {
-    this.defaultTokenHash = sha256(properties.webhookToken());
+    this.defaultTokens =
+        BearerTokens.parse(properties.webhookToken(), "AUTOCONVERT_LISTENER_WEBHOOK_TOKEN");
     properties
         .registries()
         .forEach(
             (id, registry) -> {
-              String token = registry.webhookToken();
-              registryTokenHashes.put(
-                  id, token == null || token.isBlank() ? defaultTokenHash : sha256(token));
+              String tokens = registry.webhookToken();
+              registryTokens.put(
+                  id,
+                  tokens == null || tokens.isBlank()
+                      ? defaultTokens
+                      : BearerTokens.parse(tokens, "the webhook token of registry '" + id + "'"));
             });
   }
 
   /**
-   * Whether the header carries the token for this registry.
+   * Whether the header carries a token of this registry.
    *
    * @param registryId a configured registry id, or null for the default registry
    * @param authorization the Authorization header as sent, possibly null
    */
   public boolean authenticates(String registryId, String authorization) {
-    byte[] expected = registryId == null ? defaultTokenHash : registryTokenHashes.get(registryId);
-    if (expected == null || authorization == null || authorization.length() <= BEARER.length()) {
-      return false;
-    }
-    if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      return false;
-    }
-    String presented = authorization.substring(BEARER.length()).trim();
-    return MessageDigest.isEqual(sha256(presented), expected);
-  }
-
-  private static byte[] sha256(String value) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+    BearerTokens expected = registryId == null ? defaultTokens : registryTokens.get(registryId);
+    return expected != null && expected.acceptsHeader(authorization);
   }
 }

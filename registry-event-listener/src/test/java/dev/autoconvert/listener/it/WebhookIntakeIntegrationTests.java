@@ -47,6 +47,10 @@ class WebhookIntakeIntegrationTests {
       System.getenv().getOrDefault("AUTOCONVERT_TEST_KAFKA", "127.0.0.1:9092");
   static final String TOKEN = "it-token-" + UUID.randomUUID();
   static final String HARBOR_TOKEN = "it-harbor-token-" + UUID.randomUUID();
+
+  /** The token the harbor-it registry is being moved to: both are accepted meanwhile. */
+  static final String NEXT_HARBOR_TOKEN = "it-harbor-next-" + UUID.randomUUID();
+
   static final String REGISTRY = "listener-it.test:5000";
   static final String HARBOR_HOST = "harbor-it.test";
 
@@ -58,7 +62,9 @@ class WebhookIntakeIntegrationTests {
     registry.add("autoconvert.listener.default-registry", () -> REGISTRY);
     registry.add("autoconvert.listener.max-body-size", () -> "64KB");
     registry.add("autoconvert.listener.registries.harbor-it.host", () -> HARBOR_HOST);
-    registry.add("autoconvert.listener.registries.harbor-it.webhook-token", () -> HARBOR_TOKEN);
+    registry.add(
+        "autoconvert.listener.registries.harbor-it.webhook-token",
+        () -> HARBOR_TOKEN + ", " + NEXT_HARBOR_TOKEN);
     // As verbose as an operator debugging the listener would make it: the token must still not
     // show.
     registry.add("logging.level.dev.autoconvert", () -> "TRACE");
@@ -110,6 +116,26 @@ class WebhookIntakeIntegrationTests {
     assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
     assertThat(response.body()).contains("\"reason\":\"unauthorized\"");
     assertThat(topic.within(this::mine, Duration.ofSeconds(1))).isEmpty();
+  }
+
+  @Test
+  void oldAndNewTokenAreBothAcceptedWhileOneIsRotated() {
+    for (String token : List.of(HARBOR_TOKEN, NEXT_HARBOR_TOKEN)) {
+      HttpResponse<String> response =
+          webhooks.post(
+              "/webhooks/harbor-it/distribution",
+              Webhooks.DISTRIBUTION_V1,
+              token,
+              Webhooks.sample("distribution/push-oci-manifest-tagged.json", namespace));
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+    HttpResponse<String> bothAsOne =
+        webhooks.post(
+            "/webhooks/harbor-it/distribution",
+            Webhooks.DISTRIBUTION_V1,
+            HARBOR_TOKEN + ", " + NEXT_HARBOR_TOKEN,
+            Webhooks.sample("distribution/push-oci-manifest-tagged.json", namespace));
+    assertThat(bothAsOne.statusCode()).isEqualTo(401);
   }
 
   @Test

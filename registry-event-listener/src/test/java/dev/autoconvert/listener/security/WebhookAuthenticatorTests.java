@@ -19,6 +19,8 @@ class WebhookAuthenticatorTests {
               Map.of(
                   "harbor",
                   new ListenerProperties.Registry("harbor.example.com", "harbor-own-token"),
+                  "rotating",
+                  new ListenerProperties.Registry("rotating.example.com", "old-token,new-token"),
                   "mirror",
                   new ListenerProperties.Registry("mirror.example.com", "")),
               DataSize.ofMegabytes(1),
@@ -57,5 +59,13 @@ class WebhookAuthenticatorTests {
   @Test
   void unknownRegistryIsNeverAuthenticated() {
     assertThat(authenticator.authenticates("nope", "Bearer " + TOKEN)).isFalse();
+  }
+
+  @Test
+  void aRegistryRotatingItsTokenIsAcceptedWithTheOldAndTheNewOne() {
+    assertThat(authenticator.authenticates("rotating", "Bearer old-token")).isTrue();
+    assertThat(authenticator.authenticates("rotating", "Bearer new-token")).isTrue();
+    assertThat(authenticator.authenticates("rotating", "Bearer old-token,new-token")).isFalse();
+    assertThat(authenticator.authenticates("rotating", "Bearer " + TOKEN)).isFalse();
   }
 }

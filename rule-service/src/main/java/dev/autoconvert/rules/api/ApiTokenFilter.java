@@ -1,5 +1,6 @@
 package dev.autoconvert.rules.api;
 
+import dev.autoconvert.bearer.BearerTokens;
 import dev.autoconvert.rules.RulesProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -7,8 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -16,20 +16,19 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Bearer-token authentication of {@code /api/**}: reads need the read-only or the admin token,
- * everything else the admin token. Failing requests get a 401 or 403 problem; tokens are compared
- * in constant time (as SHA-256 hashes, so even their length does not leak) and never logged.
+ * Bearer-token authentication of {@code /api/**}: reads need a read-only or an admin token,
+ * everything else an admin token (each setting may hold several while one is rotated). Failing
+ * requests get a 401 or 403 problem; tokens are compared in constant time ({@link BearerTokens})
+ * and never logged.
  */
 @Component
 class ApiTokenFilter extends OncePerRequestFilter {
-  private static final String PREFIX = "Bearer ";
-
-  private final byte[] adminHash;
-  private final byte[] readHash;
+  private final BearerTokens adminTokens;
+  private final BearerTokens readTokens;
 
   ApiTokenFilter(RulesProperties properties) {
-    this.adminHash = sha256(properties.adminToken());
-    this.readHash = sha256(properties.readToken());
+    this.adminTokens = properties.adminTokens();
+    this.readTokens = properties.readTokens();
   }
 
   @Override
@@ -41,15 +40,15 @@ class ApiTokenFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+    Optional<String> presented =
+        BearerTokens.presented(request.getHeader(HttpHeaders.AUTHORIZATION));
+    if (presented.isEmpty()) {
       reject(
           response, HttpStatus.UNAUTHORIZED, "an Authorization: Bearer <token> header is required");
       return;
     }
-    byte[] presented = sha256(header.substring(PREFIX.length()).trim());
-    boolean admin = MessageDigest.isEqual(presented, adminHash);
-    boolean reader = MessageDigest.isEqual(presented, readHash);
+    boolean admin = adminTokens.accepts(presented.get());
+    boolean reader = readTokens.accepts(presented.get());
     if (!admin && !reader) {
       reject(response, HttpStatus.UNAUTHORIZED, "the bearer token is not valid");
       return;
@@ -87,13 +86,5 @@ class ApiTokenFilter extends OncePerRequestFilter {
                 + ",\"detail\":\""
                 + detail.replace("\\", "\\\\").replace("\"", "\\\"")
                 + "\"}");
-  }
-
-  private static byte[] sha256(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
-    }
   }
 }

@@ -125,6 +125,17 @@ class RuleApiIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
+  void eitherAdminTokenWritesWhileOneIsRotated() throws Exception {
+    Reply created = call("POST", "/api/v1/rules", NEXT_ADMIN_TOKEN, rule("rotated"));
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+    String id = created.body().get("id").asString();
+    assertThat(call("DELETE", "/api/v1/rules/" + id, ADMIN_TOKEN, null).status()).isEqualTo(204);
+
+    Reply bothAsOne = call("GET", "/api/v1/rules", ADMIN_TOKEN + "," + NEXT_ADMIN_TOKEN, null);
+    assertThat(bothAsOne.status()).isEqualTo(401);
+  }
+
+  @Test
   void readTokenReadsButCannotWrite() throws Exception {
     assertThat(call("GET", "/api/v1/rules", READ_TOKEN, null).status()).isEqualTo(200);
     Reply write = call("POST", "/api/v1/rules", READ_TOKEN, rule("reader"));
