@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class RunningSystem {
 
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+  private static final int CONVERSIONS_PAGE = 100;
   static final JsonMapper JSON = JsonMapper.shared();
 
   private final Path repoRoot;
@@ -116,12 +117,33 @@ final class RunningSystem {
     return created.json();
   }
 
-  /** The conversions of one repository, newest first as the API orders them. */
+  /** The newest 100 conversions of one repository, newest first as the API orders them. */
   List<JsonNode> conversions(String repository) throws IOException, InterruptedException {
+    return conversionsPage(repository, 0);
+  }
+
+  /** Every conversion of one repository, page by page. */
+  List<JsonNode> allConversions(String repository) throws IOException, InterruptedException {
+    List<JsonNode> all = new ArrayList<>();
+    for (int page = 0; ; page++) {
+      List<JsonNode> items = conversionsPage(repository, page);
+      all.addAll(items);
+      if (items.size() < CONVERSIONS_PAGE) {
+        return all;
+      }
+    }
+  }
+
+  private List<JsonNode> conversionsPage(String repository, int number)
+      throws IOException, InterruptedException {
     Response page =
         api(
             "GET",
-            "/conversions?size=100&repository="
+            "/conversions?size="
+                + CONVERSIONS_PAGE
+                + "&page="
+                + number
+                + "&repository="
                 + URLEncoder.encode(repository, StandardCharsets.UTF_8),
             null);
     if (!page.successful()) {

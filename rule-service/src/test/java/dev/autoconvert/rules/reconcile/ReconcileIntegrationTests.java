@@ -207,16 +207,29 @@ class ReconcileIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
-  void globRuleFindsItsRepositoriesInTheCatalog() throws Exception {
+  void globRuleFindsItsRepositoriesInTheCatalogLessItsExclusions() throws Exception {
     LocalRegistry registry = registry();
     OciLayout layout = OciLayout.create(dir.resolve("layout"));
     layout.image("v1", "amd64", List.of(layer("catalog")));
     String namespace = "recon2-" + RUN;
     registry.pushFromLayout(layout.path(), "v1", namespace + "/api:v1");
+    registry.pushFromLayout(layout.path(), "v1", namespace + "/api:v1-debug");
     registry.pushFromLayout(layout.path(), "v1", namespace + "/web:v1");
+    registry.pushFromLayout(layout.path(), "v1", namespace + "/scratch:v1");
     registry.pushFromLayout(layout.path(), "v1", "other-" + RUN + "/web:v1");
     String ruleId =
-        createRule(Map.of("name", namespace, "namespacePattern", namespace, "tagPattern", "v1"));
+        createRule(
+            Map.of(
+                "name",
+                namespace,
+                "namespacePattern",
+                namespace,
+                "tagPattern",
+                "v1*",
+                "excludeRepositoryPattern",
+                namespace + "/scratch",
+                "excludeTagPattern",
+                "*-debug"));
 
     JsonNode report = reconcile(ruleId);
     assertThat(report.get("repositories").asInt()).isEqualTo(2);
