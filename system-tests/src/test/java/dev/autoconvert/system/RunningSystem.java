@@ -266,6 +266,25 @@ final class RunningSystem {
     return send(request);
   }
 
+  /**
+   * {@code ./autoconvert check} of {@code repository:tag} against its copy {@code tag-nydus}: the
+   * converter's own verification (structure, fsck.erofs, the same files as the source).
+   */
+  Commands.Result checkCopy(String repository, String tag)
+      throws IOException, InterruptedException {
+    String source = registry() + "/" + repository + ":" + tag;
+    return Commands.run(
+        repoRoot,
+        Duration.ofMinutes(5),
+        "./autoconvert",
+        "check",
+        "--source",
+        source,
+        "--target",
+        source + "-nydus",
+        "--plain-http");
+  }
+
   private Response send(HttpRequest request) throws IOException, InterruptedException {
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     return new Response(response.statusCode(), response.body());

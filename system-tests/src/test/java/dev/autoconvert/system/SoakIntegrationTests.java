@@ -25,11 +25,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A soak run under faults ({@code ./autoconvert soak}): for {@code soak.minutes}, images are pushed
- * to a few tags in random order while a second thread kills a worker, rule-service or the listener
- * with SIGKILL now and then and restarts it with {@code ./autoconvert up}. Afterwards every tag's
- * Nydus copy must show its newest push (invariants 3 and 4), every job must have ended and none
- * failed (6), there must be exactly one job per push that changed a tag's content (1), the copies
- * must pass {@code ./autoconvert check}, and the workers' scratch directories must be empty (7).
+ * to a few tags in random order while a second thread now and then kills a worker, rule-service,
+ * the listener or the Kafka broker with SIGKILL, or stops PostgreSQL as a crash would ({@code -m
+ * immediate}), and starts it again with {@code ./autoconvert up}. Afterwards every tag's Nydus copy
+ * must show its newest push (invariants 1, 3 and 4), every job must have ended and none failed (6),
+ * no push may have made more than one job (1), the copies must pass {@code ./autoconvert check},
+ * and the workers' scratch directories must be empty (7).
  *
  * <p>Not part of {@code ./autoconvert test}: it runs only when {@code soak.minutes} is set.
  */
@@ -57,7 +58,7 @@ class SoakIntegrationTests {
   /** One push as the registry stored it, in push order. */
   record Push(Instant at, String repository, String tag, String digest) {}
 
-  /** One fault: what was killed, and how long {@code up} took to start it again. */
+  /** One fault: what was killed, and how long until {@code up} had started it again. */
   record Fault(Instant at, String part, Duration restart) {}
 
   @Test
@@ -107,8 +108,10 @@ class SoakIntegrationTests {
 
     Map<String, String> newest = new TreeMap<>();
     Map<String, Integer> contentChanges = new TreeMap<>();
+    Map<String, Integer> pushCount = new TreeMap<>();
     for (Push push : pushes) {
       String key = push.repository() + ":" + push.tag();
+      pushCount.merge(push.repository(), 1, Integer::sum);
       if (!push.digest().equals(newest.put(key, push.digest()))) {
         contentChanges.merge(push.repository(), 1, Integer::sum);
       }
@@ -132,32 +135,29 @@ class SoakIntegrationTests {
       }
     }
     System.out.printf(
-        "soak %s: %d pushes, %d faults %s, jobs by status %s, quiet %d s after the last push%n",
+        "soak %s: %d pushes (%d changed a tag's content), %d faults %s, jobs by status %s, copies"
+            + " current %d s after the last push and the restarts%n",
         run,
         pushes.size(),
+        contentChanges.values().stream().mapToInt(Integer::intValue).sum(),
         faults.size(),
         faults.stream().map(f -> f.part() + " (up " + f.restart().toSeconds() + " s)").toList(),
         byStatus,
         quiesced.toSeconds());
 
     assertThat(failed).as("jobs that failed or never ended").isEmpty();
-    Map<String, Integer> expected = new TreeMap<>();
-    repositories.forEach(r -> expected.put(r, contentChanges.getOrDefault(r, 0)));
-    assertThat(jobs).as("one job per push that changed a tag's content").isEqualTo(expected);
-    for (Map.Entry<String, String> tag : newest.entrySet()) {
-      String source = system.registry() + "/" + tag.getKey();
-      Commands.Result check =
-          Commands.run(
-              system.repoRoot(),
-              Duration.ofMinutes(5),
-              "./autoconvert",
-              "check",
-              "--source",
-              source,
-              "--target",
-              source + "-nydus",
-              "--plain-http");
-      assertThat(check.exitCode()).as("check of %s: %s", source, check.output()).isZero();
+    // How many jobs the pushes make depends on timing: a push back to the content whose copy the
+    // target still shows (the conversions in between were superseded) needs none. A lost push
+    // shows as a stale copy above; a job without a push of its own would show here.
+    for (String repository : repositories) {
+      assertThat(jobs.get(repository))
+          .as("jobs of %s: at most one per push", repository)
+          .isLessThanOrEqualTo(pushCount.getOrDefault(repository, 0));
+    }
+    for (String tag : newest.keySet()) {
+      int colon = tag.indexOf(':');
+      Commands.Result check = system.checkCopy(tag.substring(0, colon), tag.substring(colon + 1));
+      assertThat(check.exitCode()).as("check of %s: %s", tag, check.output()).isZero();
     }
     assertThat(scratchFiles(system)).as("files left in the workers' scratch directories").isEmpty();
     system.api("DELETE", "/rules/" + ruleId, null);
@@ -176,7 +176,7 @@ class SoakIntegrationTests {
   /** Kills a random part with SIGKILL every {@link #faultEvery} or so, and starts it again. */
   private void injectFaults(
       RunningSystem system, Random random, List<Fault> faults, AtomicBoolean pushing) {
-    List<String> parts = new ArrayList<>(List.of("rule-service", "listener"));
+    List<String> parts = new ArrayList<>(List.of("rule-service", "listener", "kafka", "postgres"));
     for (int i = 1; i <= workers; i++) {
       parts.add("worker-" + i); // workers twice as often: they hold conversions in flight
       parts.add("worker-" + i);
@@ -191,9 +191,7 @@ class SoakIntegrationTests {
           return;
         }
         String part = parts.get(random.nextInt(parts.size()));
-        Path pidFile = system.repoRoot().resolve(".autoconvert/run/" + part + ".pid");
-        String pid = Files.readString(pidFile).strip();
-        Commands.run(system.repoRoot(), Duration.ofSeconds(10), "kill", "-KILL", pid);
+        crash(system, part);
         Instant killed = Instant.now();
         Thread.sleep(2000 + random.nextInt(8000));
         Commands.Result up = up(system);
@@ -204,6 +202,26 @@ class SoakIntegrationTests {
       }
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException("fault injection stopped", e);
+    }
+  }
+
+  /** Ends {@code part} the way a crash would: no chance to finish or clean up. */
+  private static void crash(RunningSystem system, String part)
+      throws IOException, InterruptedException {
+    Path run = system.repoRoot().resolve(".autoconvert/run");
+    Commands.Result result;
+    if (part.equals("postgres")) {
+      List<String> command = new ArrayList<>(List.of("pg_ctlcluster"));
+      command.addAll(List.of(Files.readString(run.resolve("postgres.cluster")).strip().split(" ")));
+      command.addAll(List.of("stop", "-m", "immediate"));
+      result =
+          Commands.run(system.repoRoot(), Duration.ofSeconds(30), command.toArray(String[]::new));
+    } else {
+      String pid = Files.readString(run.resolve(part + ".pid")).strip();
+      result = Commands.run(system.repoRoot(), Duration.ofSeconds(10), "kill", "-KILL", pid);
+    }
+    if (result.exitCode() != 0) {
+      throw new AssertionError("could not crash " + part + ": " + result.output());
     }
   }
 

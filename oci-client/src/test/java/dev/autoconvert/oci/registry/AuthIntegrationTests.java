@@ -44,12 +44,17 @@ class AuthIntegrationTests {
   }
 
   private static void assertUnauthorizedWithoutSecret(ThrowingAction action) {
+    assertUnauthorized(action, "", PASSWORD);
+  }
+
+  /** {@code action} fails as unauthorized, saying {@code reason} and not {@code secret}. */
+  private static void assertUnauthorized(ThrowingAction action, String reason, String secret) {
     assertThatThrownBy(action::run)
         .isInstanceOfSatisfying(
             RegistryException.class,
             e -> {
               assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHORIZED);
-              assertThat(e.getMessage()).doesNotContain(PASSWORD);
+              assertThat(e.getMessage()).contains(reason).doesNotContain(secret);
             });
   }
 
@@ -136,6 +141,20 @@ class AuthIntegrationTests {
       return helper;
     }
 
+    /** A client whose Docker config holds {@code token} as the registry's identity token. */
+    private RegistryClient clientWithIdentityToken(LocalRegistry registry, String token)
+        throws IOException {
+      return client(
+          registry,
+          DockerConfig.load(
+              config(
+                  "{\"auths\":{\""
+                      + registry.host()
+                      + "\":{\"identitytoken\":\""
+                      + token
+                      + "\"}}}")));
+    }
+
     private static String auths(String host, String user, String password) {
       String pair = user + ":" + password;
       return "{\"auths\":{\""
@@ -218,16 +237,7 @@ class AuthIntegrationTests {
       try (LocalRegistry registry = LocalRegistry.builder().tokenAuth(USER, PASSWORD).start()) {
         TokenServer tokens = registry.tokenServer();
         ImageReference ref = ImageReference.parse(registry.host() + "/identity/app:v1");
-        RegistryClient client =
-            client(
-                registry,
-                DockerConfig.load(
-                    config(
-                        "{\"auths\":{\""
-                            + registry.host()
-                            + "\":{\"identitytoken\":\""
-                            + tokens.identityToken()
-                            + "\"}}}")));
+        RegistryClient client = clientWithIdentityToken(registry, tokens.identityToken());
 
         RawManifest pushed = pushImage(client, ref, randomBytes(1000));
 
@@ -245,15 +255,7 @@ class AuthIntegrationTests {
       try (LocalRegistry registry = LocalRegistry.builder().tokenAuth(USER, PASSWORD).start()) {
         ImageReference ref = ImageReference.parse(registry.host() + "/identity/app:v1");
         RegistryClient client = clientWithHelper(registry, helper);
-        assertThatThrownBy(() -> client.listTags(ref))
-            .isInstanceOfSatisfying(
-                RegistryException.class,
-                e -> {
-                  assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHORIZED);
-                  assertThat(e.getMessage())
-                      .contains("invalid_grant")
-                      .doesNotContain("identity-revoked");
-                });
+        assertUnauthorized(() -> client.listTags(ref), "invalid_grant", "identity-revoked");
 
         Files.writeString(secret, registry.tokenServer().identityToken());
         RawManifest pushed = pushImage(client, ref, randomBytes(1000));
@@ -266,24 +268,12 @@ class AuthIntegrationTests {
     void anIdentityTokenForABasicAuthRegistryFailsWithTheReason() throws IOException {
       try (LocalRegistry registry = LocalRegistry.builder().basicAuth(USER, PASSWORD).start()) {
         ImageReference ref = ImageReference.parse(registry.host() + "/identity/app:v1");
-        RegistryClient client =
-            client(
-                registry,
-                DockerConfig.load(
-                    config(
-                        "{\"auths\":{\""
-                            + registry.host()
-                            + "\":{\"identitytoken\":\"identity-for-basic\"}}}")));
+        RegistryClient client = clientWithIdentityToken(registry, "identity-for-basic");
 
-        assertThatThrownBy(() -> client.pullManifest(ref))
-            .isInstanceOfSatisfying(
-                RegistryException.class,
-                e -> {
-                  assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHORIZED);
-                  assertThat(e.getMessage())
-                      .contains("only a token server (Bearer) accepts")
-                      .doesNotContain("identity-for-basic");
-                });
+        assertUnauthorized(
+            () -> client.pullManifest(ref),
+            "only a token server (Bearer) accepts",
+            "identity-for-basic");
       }
     }
 
