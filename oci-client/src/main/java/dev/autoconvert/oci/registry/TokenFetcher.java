@@ -32,7 +32,7 @@ final class TokenFetcher implements RegistryOperation<TokenFetcher.Token> {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** How the OAuth2 form names this client; token servers require one and may log it. */
-  static final String CLIENT_ID = "nydus-autoconvert";
+  private static final String CLIENT_ID = "nydus-autoconvert";
 
   /** OAuth2 errors (RFC 6749 §5.2) that mean the identity token itself was refused. */
   private static final Set<String> REFUSED_GRANT =
