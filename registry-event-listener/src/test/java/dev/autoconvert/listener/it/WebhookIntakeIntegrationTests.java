@@ -99,18 +99,22 @@ class WebhookIntakeIntegrationTests {
         Webhooks.sample("distribution/" + sample, namespace));
   }
 
+  /** The sample of a tagged push to {@code path}, with {@code token} (null: none). */
+  private HttpResponse<String> postTaggedPush(String path, String token) {
+    return webhooks.post(
+        path,
+        Webhooks.DISTRIBUTION_V1,
+        token,
+        Webhooks.sample("distribution/push-oci-manifest-tagged.json", namespace));
+  }
+
   private boolean mine(PushEvent event) {
     return event.repository().startsWith(namespace + "/");
   }
 
   @Test
   void missingTokenIsUnauthorizedAndPublishesNothing() {
-    HttpResponse<String> response =
-        webhooks.post(
-            "/webhooks/distribution",
-            Webhooks.DISTRIBUTION_V1,
-            null,
-            Webhooks.sample("distribution/push-oci-manifest-tagged.json", namespace));
+    HttpResponse<String> response = postTaggedPush("/webhooks/distribution", null);
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
@@ -121,37 +125,19 @@ class WebhookIntakeIntegrationTests {
   @Test
   void oldAndNewTokenAreBothAcceptedWhileOneIsRotated() {
     for (String token : List.of(HARBOR_TOKEN, NEXT_HARBOR_TOKEN)) {
-      HttpResponse<String> response =
-          webhooks.post(
-              "/webhooks/harbor-it/distribution",
-              Webhooks.DISTRIBUTION_V1,
-              token,
-              Webhooks.sample("distribution/push-oci-manifest-tagged.json", namespace));
+      HttpResponse<String> response = postTaggedPush("/webhooks/harbor-it/distribution", token);
       assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     }
     HttpResponse<String> bothAsOne =
-        webhooks.post(
-            "/webhooks/harbor-it/distribution",
-            Webhooks.DISTRIBUTION_V1,
-            HARBOR_TOKEN + ", " + NEXT_HARBOR_TOKEN,
-            Webhooks.sample("distribution/push-oci-manifest-tagged.json", namespace));
+        postTaggedPush("/webhooks/harbor-it/distribution", HARBOR_TOKEN + ", " + NEXT_HARBOR_TOKEN);
     assertThat(bothAsOne.statusCode()).isEqualTo(401);
   }
 
   @Test
   void wrongTokenIsUnauthorizedAndPublishesNothing() {
-    HttpResponse<String> wrong =
-        webhooks.post(
-            "/webhooks/distribution",
-            Webhooks.DISTRIBUTION_V1,
-            TOKEN + "x",
-            Webhooks.sample("distribution/push-oci-manifest-tagged.json", namespace));
+    HttpResponse<String> wrong = postTaggedPush("/webhooks/distribution", TOKEN + "x");
     HttpResponse<String> otherRegistrysToken =
-        webhooks.post(
-            "/webhooks/harbor-it/distribution",
-            Webhooks.DISTRIBUTION_V1,
-            TOKEN,
-            Webhooks.sample("distribution/push-oci-manifest-tagged.json", namespace));
+        postTaggedPush("/webhooks/harbor-it/distribution", TOKEN);
 
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(otherRegistrysToken.statusCode()).isEqualTo(401);
@@ -209,12 +195,7 @@ class WebhookIntakeIntegrationTests {
 
   @Test
   void unknownRegistryIdIsNotFound() {
-    HttpResponse<String> response =
-        webhooks.post(
-            "/webhooks/nope/distribution",
-            Webhooks.DISTRIBUTION_V1,
-            TOKEN,
-            Webhooks.sample("distribution/push-oci-manifest-tagged.json", namespace));
+    HttpResponse<String> response = postTaggedPush("/webhooks/nope/distribution", TOKEN);
 
     assertThat(response.statusCode()).isEqualTo(404);
   }
@@ -399,11 +380,7 @@ class WebhookIntakeIntegrationTests {
   @Test
   void tokensNeverAppearInTheLogs(CapturedOutput output) {
     postDistribution("push-oci-manifest-tagged.json");
-    webhooks.post(
-        "/webhooks/distribution",
-        Webhooks.DISTRIBUTION_V1,
-        TOKEN + "-wrong-guess",
-        Webhooks.sample("distribution/push-oci-manifest-tagged.json", namespace));
+    postTaggedPush("/webhooks/distribution", TOKEN + "-wrong-guess");
     webhooks.post(
         "/webhooks/harbor-it/harbor",
         "application/json",
