@@ -1,10 +1,8 @@
 package dev.autoconvert.worker.conversion;
 
 import dev.autoconvert.cli.pipeline.Scratch;
-import dev.autoconvert.oci.registry.DockerConfig;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
-import dev.autoconvert.oci.registry.TrustedCertificates;
 import dev.autoconvert.worker.WorkerProperties;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,20 +17,14 @@ class ConversionBeans {
 
   @Bean
   RegistryClient registryClient(WorkerProperties properties) throws IOException {
-    RegistryClient.Builder client =
-        RegistryClient.builder()
-            .registries(
-                properties.registries().stream()
-                    .map(
-                        r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
-                    .toList());
-    if (properties.dockerConfig() != null) {
-      client.credentialStore(DockerConfig.load(properties.dockerConfig()));
-    }
-    if (properties.caCertificates() != null) {
-      client.sslContext(TrustedCertificates.sslContext(properties.caCertificates()));
-    }
-    return client.build();
+    return RegistryClient.builder()
+        .registries(
+            properties.registries().stream()
+                .map(r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
+                .toList())
+        .dockerConfig(properties.dockerConfig())
+        .caCertificates(properties.caCertificates())
+        .build();
   }
 
   /**

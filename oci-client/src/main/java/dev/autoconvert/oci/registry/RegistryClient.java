@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -492,6 +493,16 @@ public final class RegistryClient {
       return this;
     }
 
+    /**
+     * {@link #credentialStore} of a Docker config file, as services configure it: none when {@code
+     * fileOrNull} is null.
+     *
+     * @throws IOException naming the file when it cannot be read or is malformed
+     */
+    public Builder dockerConfig(Path fileOrNull) throws IOException {
+      return fileOrNull == null ? this : credentialStore(DockerConfig.load(fileOrNull));
+    }
+
     public Builder retryPolicy(RetryPolicy policy) {
       this.retryPolicy = Objects.requireNonNull(policy);
       return this;
@@ -550,6 +561,18 @@ public final class RegistryClient {
     public Builder sslContext(SSLContext context) {
       this.sslContext = Objects.requireNonNull(context);
       return this;
+    }
+
+    /**
+     * Trusts the CA certificates of a PEM file besides the JVM's, as services configure it: the
+     * JVM's alone when {@code pemFileOrNull} is null.
+     *
+     * @throws IOException naming the file when it holds no certificate or cannot be read
+     */
+    public Builder caCertificates(Path pemFileOrNull) throws IOException {
+      return pemFileOrNull == null
+          ? this
+          : sslContext(TrustedCertificates.sslContext(pemFileOrNull));
     }
 
     Builder sleeper(Backoff.Sleeper sleeper) {

@@ -6,11 +6,9 @@ import dev.autoconvert.oci.Digest;
 import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.RegistryException;
 import dev.autoconvert.oci.manifest.RawManifest;
-import dev.autoconvert.oci.registry.DockerConfig;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
 import dev.autoconvert.oci.registry.RetryPolicy;
-import dev.autoconvert.oci.registry.TrustedCertificates;
 import dev.autoconvert.rules.RulesProperties;
 import java.io.IOException;
 import java.util.List;
@@ -40,13 +38,9 @@ public class Registries {
                 config.registries().stream()
                     .map(
                         r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
-                    .toList());
-    if (config.dockerConfig() != null) {
-      builder.credentialStore(DockerConfig.load(config.dockerConfig()));
-    }
-    if (config.caCertificates() != null) {
-      builder.sslContext(TrustedCertificates.sslContext(config.caCertificates()));
-    }
+                    .toList())
+            .dockerConfig(config.dockerConfig())
+            .caCertificates(config.caCertificates());
     // build() copies the settings: both clients share the credentials and the trust
     this.client = builder.requestTimeout(config.requestTimeout()).build();
     // intake waits for these reads: one short attempt, and the worker decides where it fails
