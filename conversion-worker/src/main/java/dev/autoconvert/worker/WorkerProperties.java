@@ -35,6 +35,9 @@ import org.springframework.validation.annotation.Validated;
  *     none for; read again when it changes
  * @param caCertificates a PEM file of CA certificates to trust besides the JVM's, for registries
  *     whose certificates a private CA signed
+ * @param certsDirectory a directory in Docker's {@code certs.d} layout: per registry a directory
+ *     named {@code host[:port]} with more CAs ({@code *.crt}) and client certificates ({@code
+ *     X.cert} and {@code X.key}) for registries that ask for one
  */
 @Validated
 @ConfigurationProperties("autoconvert.worker")
@@ -49,7 +52,8 @@ public record WorkerProperties(
     @NotBlank @DefaultValue(Topics.CONVERSION_REQUESTS) String requestsTopic,
     @NotBlank @DefaultValue(Topics.CONVERSION_STATUS) String statusTopic,
     Path dockerConfig,
-    Path caCertificates) {
+    Path caCertificates,
+    Path certsDirectory) {
 
   public WorkerProperties {
     registries = registries == null ? List.of() : List.copyOf(registries);

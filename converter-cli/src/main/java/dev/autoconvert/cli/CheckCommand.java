@@ -61,7 +61,8 @@ final class CheckCommand {
           "--work-dir",
           "--platform",
           RegistryAccess.AUTHFILE,
-          RegistryAccess.CA_CERTIFICATES);
+          RegistryAccess.CA_CERTIFICATES,
+          RegistryAccess.CERT_DIR);
   private static final Set<String> FLAGS = Set.of(RegistryAccess.PLAIN_HTTP);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int SHOWN_DIFFERENCES = 50;

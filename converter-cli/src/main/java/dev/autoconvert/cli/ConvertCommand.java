@@ -31,7 +31,8 @@ final class ConvertCommand {
           "--prefetch-patterns",
           "--work-dir",
           RegistryAccess.AUTHFILE,
-          RegistryAccess.CA_CERTIFICATES);
+          RegistryAccess.CA_CERTIFICATES,
+          RegistryAccess.CERT_DIR);
   private static final Set<String> FLAGS =
       Set.of("--all-platforms", "--with-referrer", RegistryAccess.PLAIN_HTTP);
 

@@ -24,12 +24,14 @@ public final class ConverterCli {
                                [--chunk-size BYTES] [--digester sha256|blake3]
                                [--platform OS/ARCH[/VARIANT] ... | --all-platforms]
                                [--prefetch-patterns FILE] [--with-referrer] [--plain-http]
-                               [--authfile FILE] [--ca-certificates PEM] [--work-dir DIR]
+                               [--authfile FILE] [--ca-certificates PEM] [--cert-dir DIR]
+                               [--work-dir DIR]
              converter-cli check --source SRC --target DST [--plain-http] [--authfile FILE]
-                               [--ca-certificates PEM] [--work-dir DIR]
+                               [--ca-certificates PEM] [--cert-dir DIR] [--work-dir DIR]
                                [--platform OS/ARCH[/VARIANT]]
              converter-cli inspect (--bootstrap FILE | --image DST [--plain-http]
-                               [--authfile FILE] [--ca-certificates PEM]) [--path /FILE] [--tree]
+                               [--authfile FILE] [--ca-certificates PEM] [--cert-dir DIR])
+                               [--path /FILE] [--tree]
       SRC, DST: oci:DIR:TAG (OCI image layout) or HOST[:PORT]/REPOSITORY[:TAG|@DIGEST]
       registry credentials: AUTOCONVERT_REGISTRY_USERNAME / AUTOCONVERT_REGISTRY_PASSWORD, else
                             a Docker config file (--authfile, else $DOCKER_CONFIG/config.json

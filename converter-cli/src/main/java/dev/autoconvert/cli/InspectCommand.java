@@ -31,7 +31,8 @@ final class InspectCommand {
           "--path",
           "--platform",
           RegistryAccess.AUTHFILE,
-          RegistryAccess.CA_CERTIFICATES);
+          RegistryAccess.CA_CERTIFICATES,
+          RegistryAccess.CERT_DIR);
   private static final Set<String> FLAGS = Set.of(RegistryAccess.PLAIN_HTTP, "--tree");
 
   private InspectCommand() {}

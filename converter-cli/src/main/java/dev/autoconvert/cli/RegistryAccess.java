@@ -4,28 +4,30 @@ import dev.autoconvert.oci.registry.CredentialStore;
 import dev.autoconvert.oci.registry.DockerConfig;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
-import dev.autoconvert.oci.registry.TrustedCertificates;
+import dev.autoconvert.oci.registry.RegistryTls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
 
 /**
  * How a command reaches registries: over plain HTTP only with {@code --plain-http}; with the
  * credentials of {@code AUTOCONVERT_REGISTRY_USERNAME} / {@code _PASSWORD} where set, else those of
  * a Docker config file: {@code --authfile FILE}, or the Docker CLI's own ({@code
  * $DOCKER_CONFIG/config.json}, {@code ~/.docker/config.json}) when it exists; trusting the CA
- * certificates of {@code --ca-certificates FILE} besides the JVM's.
+ * certificates of {@code --ca-certificates FILE} besides the JVM's, and per registry the CAs and
+ * client certificates of {@code --cert-dir DIR} (Docker's {@code certs.d} layout: {@code
+ * DIR/host[:port]/*.crt}, {@code *.cert}, {@code *.key}).
  */
 record RegistryAccess(
     boolean plainHttp,
     String username,
     String password,
     CredentialStore credentials,
-    SSLContext tls) {
+    RegistryTls tls) {
   static final String PLAIN_HTTP = "--plain-http";
   static final String AUTHFILE = "--authfile";
   static final String CA_CERTIFICATES = "--ca-certificates";
+  static final String CERT_DIR = "--cert-dir";
 
   static RegistryAccess of(Arguments a) {
     String authfile = a.optional(AUTHFILE, null);
@@ -39,14 +41,12 @@ record RegistryAccess(
         throw new UsageException("cannot read registry credentials: " + e.getMessage());
       }
     }
-    String ca = a.optional(CA_CERTIFICATES, null);
-    SSLContext tls = null;
-    if (ca != null) {
-      try {
-        tls = TrustedCertificates.sslContext(Path.of(ca));
-      } catch (IOException e) {
-        throw new UsageException("cannot read " + CA_CERTIFICATES + ": " + e.getMessage());
-      }
+    RegistryTls tls;
+    try {
+      tls = RegistryTls.load(path(a, CA_CERTIFICATES), path(a, CERT_DIR));
+    } catch (IOException e) {
+      throw new UsageException(
+          "cannot read " + CA_CERTIFICATES + " or " + CERT_DIR + ": " + e.getMessage());
     }
     return new RegistryAccess(
         a.flag(PLAIN_HTTP),
@@ -57,11 +57,16 @@ record RegistryAccess(
   }
 
   RegistryClient client(String host) {
-    RegistryClient.Builder client =
-        RegistryClient.builder()
-            .registry(RegistryConfig.of(host, plainHttp, username, password))
-            .credentialStore(credentials);
-    return (tls == null ? client : client.sslContext(tls)).build();
+    return RegistryClient.builder()
+        .registry(RegistryConfig.of(host, plainHttp, username, password))
+        .credentialStore(credentials)
+        .tls(tls)
+        .build();
+  }
+
+  private static Path path(Arguments a, String option) {
+    String value = a.optional(option, null);
+    return value == null ? null : Path.of(value);
   }
 
   @Override

@@ -106,6 +106,46 @@ class RegistryAccessIntegrationTests {
   }
 
   @Test
+  void aRegistryAskingForClientCertificatesIsReachedWithItsCertDirectory() throws IOException {
+    Executables.assumeOnPath("fsck.erofs");
+    TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
+    try (LocalRegistry registry = LocalRegistry.builder().mutualTls(certificates).start()) {
+      Path source = source();
+      String target = registry.host() + "/cli/app:v1-nydus";
+
+      Result caOnly =
+          run(convert(source, target, "--ca-certificates", certificates.ca().toString()));
+      assertThat(caOnly.code()).as(caOnly.text()).isEqualTo(ConverterCli.ERROR);
+      assertThat(caOnly.err()).contains("TLS failure");
+
+      // the registry's directory holds its CA as well as the client certificate
+      convertAndCheck(source, target, "--cert-dir", registry.clientCertsDirectory().toString());
+    }
+  }
+
+  @Test
+  void aCertDirectoryWithAKeyButNoCertificateIsAUsageErrorNamingIt() throws IOException {
+    Path key =
+        Files.createDirectories(dir.resolve("certs.d/registry.example")).resolve("client.key");
+    Files.writeString(key, "");
+    Result r =
+        run(
+            "convert",
+            "--source",
+            "oci:" + dir + ":v1",
+            "--target",
+            "oci:" + dir + ":v2",
+            "--cert-dir",
+            dir.resolve("certs.d").toString());
+
+    assertThat(r.code()).isEqualTo(ConverterCli.USAGE);
+    assertThat(r.err())
+        .contains("--cert-dir")
+        .contains("missing client certificate")
+        .contains(key.toString());
+  }
+
+  @Test
   void anUnreadableAuthfileIsAUsageErrorNamingIt() {
     Path missing = dir.resolve("missing.json");
     Result r =

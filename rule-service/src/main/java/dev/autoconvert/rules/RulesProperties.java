@@ -88,6 +88,9 @@ public record RulesProperties(
    *     registries} gives none for; read again when it changes
    * @param caCertificates a PEM file of CA certificates to trust besides the JVM's, for registries
    *     whose certificates a private CA signed
+   * @param certsDirectory a directory in Docker's {@code certs.d} layout: per registry a directory
+   *     named {@code host[:port]} with more CAs ({@code *.crt}) and client certificates ({@code
+   *     X.cert} and {@code X.key}) for registries that ask for one
    */
   public record Reconcile(
       @DefaultValue("15m") @NotNull Duration interval,
@@ -95,7 +98,8 @@ public record RulesProperties(
       @DefaultValue List<@Valid Registry> registries,
       @DefaultValue("5s") @NotNull Duration contentReadTimeout,
       Path dockerConfig,
-      Path caCertificates) {}
+      Path caCertificates,
+      Path certsDirectory) {}
 
   /**
    * Finds QUEUED, RUNNING and RETRYING jobs without any status update (progress included) for

@@ -29,6 +29,7 @@ class RulesPropertiesTests {
                         "127.0.0.1:5000", true, "robot", "registry-secret-value")),
                 Duration.ofSeconds(5),
                 null,
+                null,
                 null),
             "autoconvert/layer-cache",
             new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3),

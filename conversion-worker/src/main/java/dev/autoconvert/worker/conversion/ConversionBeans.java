@@ -3,6 +3,7 @@ package dev.autoconvert.worker.conversion;
 import dev.autoconvert.cli.pipeline.Scratch;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
+import dev.autoconvert.oci.registry.RegistryTls;
 import dev.autoconvert.worker.WorkerProperties;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class ConversionBeans {
                 .map(r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
                 .toList())
         .dockerConfig(properties.dockerConfig())
-        .caCertificates(properties.caCertificates())
+        .tls(RegistryTls.load(properties.caCertificates(), properties.certsDirectory()))
         .build();
   }
 

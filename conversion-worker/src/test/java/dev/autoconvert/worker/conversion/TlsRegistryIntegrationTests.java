@@ -15,8 +15,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The worker against a registry serving HTTPS with a certificate a private CA signed, and basic
- * authentication: it trusts the CA of {@code AUTOCONVERT_WORKER_CA_CERTIFICATES}.
+ * The worker against a registry serving HTTPS with a certificate a private CA signed, asking for
+ * client certificates (mutual TLS), and with basic authentication: the worker trusts the CA of
+ * {@code AUTOCONVERT_WORKER_CA_CERTIFICATES} and presents the client certificate of the registry's
+ * directory in {@code AUTOCONVERT_WORKER_CERTS_DIRECTORY}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class TlsRegistryIntegrationTests extends AuthenticatedRegistryChecks {
@@ -30,7 +32,7 @@ class TlsRegistryIntegrationTests extends AuthenticatedRegistryChecks {
     setup =
         Setup.start(
             LocalRegistry.builder()
-                .tls(TestCertificates.create(certificates))
+                .mutualTls(TestCertificates.create(certificates))
                 .basicAuth(USER, "s3cret-" + run)
                 .start(),
             "tls",

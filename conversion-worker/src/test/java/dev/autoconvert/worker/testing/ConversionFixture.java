@@ -7,7 +7,7 @@ import dev.autoconvert.contracts.ConversionOptions;
 import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
-import dev.autoconvert.oci.registry.TrustedCertificates;
+import dev.autoconvert.oci.registry.RegistryTls;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.OciLayout;
 import dev.autoconvert.testsupport.registry.TarBuilder;
@@ -38,7 +38,7 @@ public final class ConversionFixture {
                     registry.username(),
                     registry.password()));
     if (registry.tls() != null) {
-      client.sslContext(TrustedCertificates.sslContext(registry.tls().ca()));
+      client.tls(RegistryTls.load(registry.tls().ca(), registry.clientCertsDirectory()));
     }
     this.client = client.build();
   }
@@ -178,10 +178,14 @@ public final class ConversionFixture {
                 registry.host() + "/" + repository + ":" + tag,
                 "--target",
                 registry.host() + "/" + repository + ":" + tag + "-nydus"));
-    args.addAll(
-        registry.tls() == null
-            ? List.of("--plain-http")
-            : List.of("--ca-certificates", registry.tls().ca().toString()));
+    if (registry.tls() == null) {
+      args.add("--plain-http");
+    } else {
+      args.addAll(List.of("--ca-certificates", registry.tls().ca().toString()));
+    }
+    if (registry.clientCertsDirectory() != null) {
+      args.addAll(List.of("--cert-dir", registry.clientCertsDirectory().toString()));
+    }
     args.addAll(List.of(more));
     return cli(args);
   }

@@ -33,6 +33,10 @@ public final class WorkerTestProperties {
       properties.add("autoconvert.worker.registries[0].plain-http", () -> "true");
     } else {
       properties.add("autoconvert.worker.ca-certificates", () -> registry.tls().ca().toString());
+      if (registry.clientCertsDirectory() != null) {
+        properties.add(
+            "autoconvert.worker.certs-directory", () -> registry.clientCertsDirectory().toString());
+      }
     }
     if (credentialsInEntry && registry.username() != null) {
       properties.add("autoconvert.worker.registries[0].username", registry::username);

@@ -58,7 +58,10 @@ public final class RegistryClient {
   private final Map<String, RegistryConfig> configs;
   private final CredentialStore credentialStore;
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
-  private final HttpClient http;
+  private final RegistryTls tls;
+  private final Duration connectTimeout;
+  private final HttpClient defaultHttp;
+  private final Map<SSLContext, HttpClient> tlsHttp = new ConcurrentHashMap<>();
   private final Backoff backoff;
   private final Clock clock;
   private final Duration requestTimeout;
@@ -67,8 +70,11 @@ public final class RegistryClient {
   private final int pageSize;
   private final String userAgent;
 
-  /** A registry's base URI and its authorization state. */
-  private record Endpoint(URI base, boolean plainHttp, Authenticator auth) {}
+  /**
+   * A registry's base URI, its authorization state, and the HTTP client with its TLS settings (its
+   * token server is reached with the same, as the Docker engine does).
+   */
+  private record Endpoint(URI base, boolean plainHttp, Authenticator auth, HttpClient http) {}
 
   private RegistryClient(Builder builder) {
     this.configs = Map.copyOf(builder.configs);
@@ -85,15 +91,28 @@ public final class RegistryClient {
     this.chunkSize = builder.chunkSize;
     this.pageSize = builder.pageSize;
     this.userAgent = builder.userAgent;
+    this.tls = builder.tls;
+    this.connectTimeout = builder.connectTimeout;
+    this.defaultHttp = newHttp(null);
+  }
+
+  private HttpClient newHttp(SSLContext contextOrNull) {
     HttpClient.Builder http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(builder.connectTimeout)
+            .connectTimeout(connectTimeout)
             .followRedirects(HttpClient.Redirect.NEVER);
-    if (builder.sslContext != null) {
-      http.sslContext(builder.sslContext);
+    if (contextOrNull != null) {
+      http.sslContext(contextOrNull);
     }
-    this.http = http.build();
+    return http.build();
+  }
+
+  /** One client per TLS context: connections are pooled per client. */
+  private HttpClient httpFor(String host) {
+    return tls.context(host)
+        .map(context -> tlsHttp.computeIfAbsent(context, this::newHttp))
+        .orElse(defaultHttp);
   }
 
   public static Builder builder() {
@@ -278,16 +297,18 @@ public final class RegistryClient {
           return new Endpoint(
               base,
               config.plainHttp(),
-              new Authenticator(h, credentials, config.plainHttp(), clock));
+              new Authenticator(h, credentials, config.plainHttp(), clock),
+              httpFor(h));
         });
   }
 
-  private Endpoint tokenEndpoint(URI realm, boolean plainHttp) {
+  private Endpoint tokenEndpoint(URI realm, Endpoint registry) {
     // The realm is called with the credentials in the request itself, never with a challenge.
     return new Endpoint(
         realm,
-        plainHttp,
-        new Authenticator(realm.getAuthority(), CredentialStore.NONE, false, clock));
+        registry.plainHttp(),
+        new Authenticator(realm.getAuthority(), CredentialStore.NONE, false, clock),
+        registry.http());
   }
 
   private <T> T call(Endpoint endpoint, RegistryOperation<T> operation) throws RegistryException {
@@ -326,7 +347,8 @@ public final class RegistryClient {
                   + endpoint.base()
                   + " ("
                   + tls.getMessage()
-                  + "); a plain-HTTP registry must be configured as such",
+                  + "); "
+                  + tlsHint(tls),
               e);
         }
         failure =
@@ -391,11 +413,11 @@ public final class RegistryClient {
             .auth()
             .authorization(
                 operation.scopes(),
-                (fetcher, realm) -> call(tokenEndpoint(realm, endpoint.plainHttp()), fetcher));
+                (fetcher, realm) -> call(tokenEndpoint(realm, endpoint), fetcher));
     authorization.ifPresent(value -> builder.header("Authorization", value));
     HttpRequest request = builder.build();
     HttpResponse<InputStream> response =
-        http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        endpoint.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
     for (int hops = 0; isRedirect(response.statusCode()) && hops < MAX_REDIRECTS; hops++) {
       if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
         break;
@@ -440,7 +462,7 @@ public final class RegistryClient {
                 values.forEach(value -> next.header(name, value));
               }
             });
-    return http.send(next.build(), HttpResponse.BodyHandlers.ofInputStream());
+    return endpoint.http().send(next.build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
   private static boolean isRedirect(int status) {
@@ -468,7 +490,7 @@ public final class RegistryClient {
     private String userAgent = "nydus-autoconvert";
     private Clock clock = Clock.systemUTC();
     private Backoff.Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
-    private SSLContext sslContext;
+    private RegistryTls tls = RegistryTls.JVM_DEFAULT;
     private CredentialStore credentialStore = CredentialStore.NONE;
 
     private Builder() {}
@@ -557,22 +579,10 @@ public final class RegistryClient {
       return this;
     }
 
-    /** For registries whose certificates a private CA signed. */
-    public Builder sslContext(SSLContext context) {
-      this.sslContext = Objects.requireNonNull(context);
+    /** Private CAs and client certificates (mutual TLS); the JVM's trust store alone if unset. */
+    public Builder tls(RegistryTls tls) {
+      this.tls = Objects.requireNonNull(tls);
       return this;
-    }
-
-    /**
-     * Trusts the CA certificates of a PEM file besides the JVM's, as services configure it: the
-     * JVM's alone when {@code pemFileOrNull} is null.
-     *
-     * @throws IOException naming the file when it holds no certificate or cannot be read
-     */
-    public Builder caCertificates(Path pemFileOrNull) throws IOException {
-      return pemFileOrNull == null
-          ? this
-          : sslContext(TrustedCertificates.sslContext(pemFileOrNull));
     }
 
     Builder sleeper(Backoff.Sleeper sleeper) {
@@ -583,6 +593,17 @@ public final class RegistryClient {
     public RegistryClient build() {
       return new RegistryClient(this);
     }
+  }
+
+  /** What to configure: TLS alerts name what the registry refused. */
+  private static String tlsHint(SSLException tls) {
+    String message = String.valueOf(tls.getMessage());
+    if (message.contains("bad_certificate") || message.contains("certificate_required")) {
+      return "the registry wants a client certificate it accepts:"
+          + " put it in the registry's directory of the certs.d directory";
+    }
+    return "a registry with a private CA needs it trusted,"
+        + " a plain-HTTP registry must be configured as such";
   }
 
   private static SSLException tlsCause(Throwable error) {

@@ -11,13 +11,17 @@ import dev.autoconvert.oci.RegistryException;
 import dev.autoconvert.oci.manifest.RawManifest;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.TestCertificates;
+import dev.autoconvert.testsupport.registry.TestCertificates.KeyForm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A registry serving HTTPS with a certificate a private CA signed. */
+/**
+ * Registries serving HTTPS with certificates a private CA signed, one of them asking clients for
+ * certificates too (docker-registry's {@code clientcas}).
+ */
 class TlsIntegrationTests {
   @TempDir Path dir;
 
@@ -26,25 +30,10 @@ class TlsIntegrationTests {
     TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
     try (LocalRegistry registry = LocalRegistry.builder().tls(certificates).start()) {
       ImageReference ref = ImageReference.parse(registry.host() + "/tls/app:v1");
-      RegistryClient untrusting =
-          RegistryClient.builder()
-              .registry(RegistryConfig.https(registry.host()))
-              .retryPolicy(RetryPolicy.NONE)
-              .build();
-      assertThatThrownBy(() -> untrusting.listTags(ref))
-          .isInstanceOfSatisfying(
-              RegistryException.class,
-              e -> {
-                assertThat(e.kind()).isEqualTo(ErrorKind.PROTOCOL);
-                assertThat(e.getMessage()).contains("TLS failure");
-              });
+      assertTlsFailure(
+          client(RegistryTls.JVM_DEFAULT, registry), ref, "private CA needs it trusted");
 
-      RegistryClient trusting =
-          RegistryClient.builder()
-              .registry(RegistryConfig.https(registry.host()))
-              .sslContext(TrustedCertificates.sslContext(certificates.ca()))
-              .retryPolicy(RetryPolicy.NONE)
-              .build();
+      RegistryClient trusting = client(RegistryTls.load(certificates.ca(), null), registry);
       RawManifest pushed = pushImage(trusting, ref, randomBytes(1000));
 
       assertThat(trusting.pullManifest(ref)).isEqualTo(pushed);
@@ -52,13 +41,45 @@ class TlsIntegrationTests {
   }
 
   @Test
-  void aFileWithoutCertificatesIsRefusedNamingIt() throws IOException {
-    Path notPem = Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");
+  void aRegistryAskingForClientCertificatesIsReachedWithThoseOfItsCertsDirectory()
+      throws IOException {
+    TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
+    try (LocalRegistry registry = LocalRegistry.builder().mutualTls(certificates).start()) {
+      ImageReference ref = ImageReference.parse(registry.host() + "/mtls/app:v1");
+      Path certsD = dir.resolve("certs.d");
+      Path own = certsD.resolve(registry.host());
+      Files.createDirectories(own);
+      Files.copy(certificates.ca(), own.resolve("ca.crt"));
+      // another registry's directory lends this one nothing
+      certificates.clientCertificate(certsD.resolve("127.0.0.1:1"), "client", KeyForm.PKCS8_RSA);
 
-    assertThatThrownBy(() -> TrustedCertificates.sslContext(notPem))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining(notPem.toString());
-    assertThatThrownBy(() -> TrustedCertificates.sslContext(dir.resolve("missing.pem")))
-        .isInstanceOf(IOException.class);
+      RegistryClient caOnly = client(RegistryTls.load(null, certsD), registry);
+      assertTlsFailure(caOnly, ref, "wants a client certificate");
+
+      certificates.clientCertificate(own, "client", KeyForm.SEC1_EC);
+      RegistryClient withCertificate = client(RegistryTls.load(null, certsD), registry);
+      RawManifest pushed = pushImage(withCertificate, ref, randomBytes(1000));
+
+      assertThat(withCertificate.pullManifest(ref)).isEqualTo(pushed);
+      assertThat(withCertificate.listTags(ref)).containsExactly("v1");
+    }
+  }
+
+  private static RegistryClient client(RegistryTls tls, LocalRegistry registry) {
+    return RegistryClient.builder()
+        .registry(RegistryConfig.https(registry.host()))
+        .tls(tls)
+        .retryPolicy(RetryPolicy.NONE)
+        .build();
+  }
+
+  private static void assertTlsFailure(RegistryClient client, ImageReference ref, String hint) {
+    assertThatThrownBy(() -> client.listTags(ref))
+        .isInstanceOfSatisfying(
+            RegistryException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.PROTOCOL);
+              assertThat(e.getMessage()).contains("TLS failure").contains(hint);
+            });
   }
 }

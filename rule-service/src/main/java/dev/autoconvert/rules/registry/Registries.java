@@ -8,6 +8,7 @@ import dev.autoconvert.oci.RegistryException;
 import dev.autoconvert.oci.manifest.RawManifest;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
+import dev.autoconvert.oci.registry.RegistryTls;
 import dev.autoconvert.oci.registry.RetryPolicy;
 import dev.autoconvert.rules.RulesProperties;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public class Registries {
                         r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
                     .toList())
             .dockerConfig(config.dockerConfig())
-            .caCertificates(config.caCertificates());
+            .tls(RegistryTls.load(config.caCertificates(), config.certsDirectory()));
     // build() copies the settings: both clients share the credentials and the trust
     this.client = builder.requestTimeout(config.requestTimeout()).build();
     // intake waits for these reads: one short attempt, and the worker decides where it fails

@@ -7,7 +7,7 @@ import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.manifest.RawManifest;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
-import dev.autoconvert.oci.registry.TrustedCertificates;
+import dev.autoconvert.oci.registry.RegistryTls;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.OciLayout;
 import dev.autoconvert.testsupport.registry.TarBuilder;
@@ -71,9 +71,10 @@ class RegistriesIntegrationTests {
   }
 
   @Test
-  void aRegistryWithAPrivateCaIsReadOnceItsCaIsTrusted() throws IOException {
+  void aRegistryWithAPrivateCaAndClientCertificatesIsReadOnceBothAreConfigured()
+      throws IOException {
     TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
-    try (LocalRegistry registry = LocalRegistry.builder().tls(certificates).start()) {
+    try (LocalRegistry registry = LocalRegistry.builder().mutualTls(certificates).start()) {
       Path layout = dir.resolve("layout");
       OciLayout.create(layout)
           .image("v1", "amd64", List.of(new TarBuilder().file("etc/motd", "hi\n").build()));
@@ -81,7 +82,7 @@ class RegistriesIntegrationTests {
       RegistryClient trusting =
           RegistryClient.builder()
               .registry(RegistryConfig.https(registry.host()))
-              .sslContext(TrustedCertificates.sslContext(certificates.ca()))
+              .tls(RegistryTls.load(certificates.ca(), registry.clientCertsDirectory()))
               .build();
       String digest =
           Digest.of(
@@ -90,19 +91,29 @@ class RegistriesIntegrationTests {
                       .bytes())
               .toString();
 
-      Optional<RawManifest> untrusted =
-          new Registries(
-                  RegistriesTests.reading(
-                      registry.host(), false, Duration.ofSeconds(5), null, null))
-              .manifest(registry.host(), "team/app", digest);
-      Optional<RawManifest> trusted =
-          new Registries(
-                  RegistriesTests.reading(
-                      registry.host(), false, Duration.ofSeconds(5), null, certificates.ca()))
-              .manifest(registry.host(), "team/app", digest);
+      Optional<RawManifest> untrusted = read(registry, digest, null, null);
+      Optional<RawManifest> withoutClientCertificate =
+          read(registry, digest, certificates.ca(), null);
+      Optional<RawManifest> configured =
+          read(registry, digest, certificates.ca(), registry.clientCertsDirectory());
 
       assertThat(untrusted).as("the certificate is not trusted").isEmpty();
-      assertThat(trusted).isPresent();
+      assertThat(withoutClientCertificate).as("no client certificate").isEmpty();
+      assertThat(configured).isPresent();
     }
+  }
+
+  private static Optional<RawManifest> read(
+      LocalRegistry registry, String digest, Path caCertificates, Path certsDirectory)
+      throws IOException {
+    return new Registries(
+            RegistriesTests.reading(
+                registry.host(),
+                false,
+                Duration.ofSeconds(5),
+                null,
+                caCertificates,
+                certsDirectory))
+        .manifest(registry.host(), "team/app", digest);
   }
 }

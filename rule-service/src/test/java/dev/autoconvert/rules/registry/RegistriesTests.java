@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class RegistriesTests {
 
   static RulesProperties reading(String host, Duration contentReadTimeout, Path dockerConfig) {
-    return reading(host, true, contentReadTimeout, dockerConfig, null);
+    return reading(host, true, contentReadTimeout, dockerConfig, null, null);
   }
 
   static RulesProperties reading(
@@ -24,7 +24,8 @@ class RegistriesTests {
       boolean plainHttp,
       Duration contentReadTimeout,
       Path dockerConfig,
-      Path caCertificates) {
+      Path caCertificates,
+      Path certsDirectory) {
     return new RulesProperties(
         "admin",
         "read",
@@ -37,7 +38,8 @@ class RegistriesTests {
             List.of(new RulesProperties.Registry(host, plainHttp, null, null)),
             contentReadTimeout,
             dockerConfig,
-            caCertificates),
+            caCertificates,
+            certsDirectory),
         "cache",
         null,
         null,

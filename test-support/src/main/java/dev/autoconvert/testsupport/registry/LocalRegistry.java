@@ -47,6 +47,7 @@ public final class LocalRegistry implements AutoCloseable {
   private final Path log;
   private final int port;
   private final TokenServer tokenServer;
+  private final Path clientCertsDirectory;
   private Process process;
   private int starts;
 
@@ -60,7 +61,17 @@ public final class LocalRegistry implements AutoCloseable {
         options.tokenAuth
             ? TokenServer.start(options.username, options.password, dir.resolve("token"))
             : null;
+    this.clientCertsDirectory = options.clientCertificates ? clientCertificates() : null;
     writeConfig();
+  }
+
+  /** Docker's layout: {@code certs.d/<host>/} with the CA and a client certificate. */
+  private Path clientCertificates() throws IOException {
+    Path certsD = dir.resolve("certs.d");
+    Path own = certsD.resolve(host());
+    options.tls.clientCertificate(own, "client", TestCertificates.KeyForm.PKCS8_RSA);
+    Files.copy(options.tls.ca(), own.resolve("ca.crt"));
+    return certsD;
   }
 
   public static Builder builder() {
@@ -88,6 +99,24 @@ public final class LocalRegistry implements AutoCloseable {
   /** The certificates it serves HTTPS with, or null for plain HTTP. */
   public TestCertificates tls() {
     return options.tls;
+  }
+
+  /**
+   * For a registry with {@link Builder#mutualTls mutual TLS}: a {@code certs.d} directory in
+   * Docker's layout with, under {@code <host>/}, the CA ({@code ca.crt}) and a client certificate
+   * the registry accepts ({@code client.cert}, {@code client.key}). Null for other registries.
+   */
+  public Path clientCertsDirectory() {
+    return clientCertsDirectory;
+  }
+
+  /**
+   * skopeo's option for this registry's client certificate ({@code --src-} etc.), if it needs one.
+   */
+  private List<String> skopeoCertDir(String option) {
+    return clientCertsDirectory == null
+        ? List.of()
+        : List.of(option + "=" + clientCertsDirectory.resolve(host()));
   }
 
   /** The user name tests authenticate with (Basic or token auth), or null. */
@@ -198,6 +227,7 @@ public final class LocalRegistry implements AutoCloseable {
     Executables.assumeOnPath("skopeo");
     List<String> command = new ArrayList<>(List.of("skopeo", "copy", "-q", "--all"));
     command.add("--dest-tls-verify=false");
+    command.addAll(skopeoCertDir("--dest-cert-dir"));
     if (options.username != null) {
       command.add("--dest-creds=" + options.username + ":" + options.password);
     }
@@ -210,6 +240,11 @@ public final class LocalRegistry implements AutoCloseable {
   public String skopeo(String... args) throws IOException {
     Executables.assumeOnPath("skopeo");
     List<String> command = new ArrayList<>(List.of("skopeo", args[0]));
+    boolean copy = args[0].equals("copy");
+    command.addAll(skopeoCertDir(copy ? "--src-cert-dir" : "--cert-dir"));
+    if (copy) {
+      command.addAll(skopeoCertDir("--dest-cert-dir"));
+    }
     if (options.username != null) {
       String creds = options.username + ":" + options.password;
       command.add(args[0].equals("copy") ? "--src-creds=" + creds : "--creds=" + creds);
@@ -268,6 +303,10 @@ public final class LocalRegistry implements AutoCloseable {
           .append("\n    key: ")
           .append(options.tls.key())
           .append('\n');
+      if (options.clientCertificates) {
+        // distribution then requires and verifies a client certificate on every connection
+        yaml.append("    clientcas:\n      - ").append(options.tls.ca()).append('\n');
+      }
     }
     yaml.append("health:\n  storagedriver:\n    enabled: false\n");
     if (options.username != null && !options.tokenAuth) {
@@ -344,12 +383,23 @@ public final class LocalRegistry implements AutoCloseable {
     private Duration notificationTimeout = Duration.ofSeconds(2);
     private Duration notificationBackoff = Duration.ofSeconds(1);
     private TestCertificates tls;
+    private boolean clientCertificates;
 
     private Builder() {}
 
     /** Serves HTTPS with {@code certificates} (clients must trust their CA), not plain HTTP. */
     public Builder tls(TestCertificates certificates) {
       this.tls = certificates;
+      return this;
+    }
+
+    /**
+     * Mutual TLS: serves HTTPS with {@code certificates} and accepts only clients presenting a
+     * certificate their CA signed.
+     */
+    public Builder mutualTls(TestCertificates certificates) {
+      this.tls = certificates;
+      this.clientCertificates = true;
       return this;
     }
 

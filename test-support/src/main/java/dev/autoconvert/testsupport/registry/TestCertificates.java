@@ -11,10 +11,24 @@ import java.util.List;
  * (subjectAltName IP), made with openssl: what a registry with a private CA serves.
  *
  * @param ca the CA's certificate (PEM), what clients are told to trust
+ * @param caKey the CA's private key, to sign client certificates with
  * @param certificate the server's certificate (PEM)
  * @param key the server's private key (PEM)
  */
-public record TestCertificates(Path ca, Path certificate, Path key) {
+public record TestCertificates(Path ca, Path caKey, Path certificate, Path key) {
+
+  /** How a client key is written: the forms Docker's {@code certs.d} directories hold. */
+  public enum KeyForm {
+    /** {@code BEGIN PRIVATE KEY}: what openssl 3 writes by default. */
+    PKCS8_RSA,
+    /** {@code BEGIN RSA PRIVATE KEY}: openssl 1.x's {@code genrsa}. */
+    PKCS1_RSA,
+    /** {@code BEGIN EC PRIVATE KEY}, P-256. */
+    SEC1_EC
+  }
+
+  /** A certificate file and its key file. */
+  public record Pair(Path certificate, Path key) {}
 
   /** Creates them in {@code dir}; skips the calling test when openssl is not installed. */
   public static TestCertificates create(Path dir) throws IOException {
@@ -67,7 +81,49 @@ public record TestCertificates(Path ca, Path certificate, Path key) {
         extensions.toString(),
         "-out",
         certificate.toString());
-    return new TestCertificates(ca, certificate, key);
+    return new TestCertificates(ca, caKey, certificate, key);
+  }
+
+  /**
+   * A client certificate this CA signed, for mutual TLS, written to {@code dir} as {@code
+   * <name>.cert} and {@code <name>.key} (Docker's {@code certs.d} names).
+   */
+  public Pair clientCertificate(Path dir, String name, KeyForm form) throws IOException {
+    Files.createDirectories(dir);
+    Path key = dir.resolve(name + ".key");
+    Path request = dir.resolve(name + ".csr");
+    Path certificate = dir.resolve(name + ".cert");
+    switch (form) {
+      case PKCS8_RSA -> openssl("genpkey", "-algorithm", "RSA", "-out", key.toString());
+      case PKCS1_RSA -> openssl("genrsa", "-traditional", "-out", key.toString(), "2048");
+      case SEC1_EC ->
+          openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.toString());
+    }
+    openssl(
+        "req",
+        "-new",
+        "-key",
+        key.toString(),
+        "-subj",
+        "/CN=autoconvert test client",
+        "-out",
+        request.toString());
+    openssl(
+        "x509",
+        "-req",
+        "-days",
+        "2",
+        "-in",
+        request.toString(),
+        "-CA",
+        ca.toString(),
+        "-CAkey",
+        caKey.toString(),
+        "-CAcreateserial",
+        "-out",
+        certificate.toString());
+    Files.delete(request);
+    return new Pair(certificate, key);
   }
 
   private static void openssl(String... args) throws IOException {
