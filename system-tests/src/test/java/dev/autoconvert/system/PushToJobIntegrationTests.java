@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,7 +106,7 @@ class PushToJobIntegrationTests {
     rule(repository, "redelivered");
     // a real manifest, pushed under a tag the rule ignores: only our envelopes name the rule's tag
     SampleImages.Pushed pushed = images.push(repository, "base");
-    String envelope = distributionPushEnvelope(UUID.randomUUID().toString(), pushed, "redelivered");
+    String envelope = system.distributionEnvelope("push", pushed, "redelivered");
 
     assertThat(system.deliverWebhook(envelope, system.webhookToken()).status()).isBetween(200, 299);
     assertThat(system.deliverWebhook(envelope, system.webhookToken()).status()).isBetween(200, 299);
@@ -149,7 +145,7 @@ class PushToJobIntegrationTests {
     String repository = repository("unauthenticated");
     rule(repository, "*");
     SampleImages.Pushed pushed = images.push(repository, "base");
-    String envelope = distributionPushEnvelope(UUID.randomUUID().toString(), pushed, "forged");
+    String envelope = system.distributionEnvelope("push", pushed, "forged");
 
     assertThat(system.deliverWebhook(envelope, null).status()).isEqualTo(401);
     assertThat(system.deliverWebhook(envelope, "not-" + system.webhookToken()).status())
@@ -160,42 +156,5 @@ class PushToJobIntegrationTests {
         NOTHING_MORE,
         repository,
         jobs -> jobs.stream().noneMatch(job -> "forged".equals(job.path("sourceTag").asString())));
-  }
-
-  /** A Distribution 2.x notification as the registry sends it for a tagged manifest push. */
-  private static String distributionPushEnvelope(
-      String eventId, SampleImages.Pushed pushed, String tag) {
-    Map<String, Object> target = new LinkedHashMap<>();
-    target.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-    target.put("size", pushed.size());
-    target.put("digest", pushed.digest());
-    target.put("length", pushed.size());
-    target.put("repository", pushed.repository());
-    target.put(
-        "url",
-        "http://"
-            + system.registry()
-            + "/v2/"
-            + pushed.repository()
-            + "/manifests/"
-            + pushed.digest());
-    target.put("tag", tag);
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("id", eventId);
-    event.put("timestamp", Instant.now().toString());
-    event.put("action", "push");
-    event.put("target", target);
-    event.put(
-        "request",
-        Map.of(
-            "id", UUID.randomUUID().toString(),
-            "addr", "127.0.0.1:40000",
-            "host", system.registry(),
-            "method", "PUT",
-            "useragent", "system-tests"));
-    event.put("actor", Map.of());
-    event.put(
-        "source", Map.of("addr", "localhost:5000", "instanceID", UUID.randomUUID().toString()));
-    return RunningSystem.JSON.writeValueAsString(Map.of("events", List.of(event)));
   }
 }

@@ -10,10 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,6 +67,22 @@ final class RunningSystem {
   /** Registry host:port, as the services name it. */
   String registry() {
     return setting("AUTOCONVERT_REGISTRY");
+  }
+
+  /**
+   * Where Prometheus scrapes each service, by the job names {@code infra/monitoring/alerts.yml}
+   * expects: {@code host:port} of every instance, workers on consecutive ports.
+   */
+  Map<String, List<String>> scrapeTargets() {
+    List<String> workers = new ArrayList<>();
+    int firstWorker = Integer.parseInt(setting("AUTOCONVERT_WORKER_PORT"));
+    for (int i = 0; i < Integer.parseInt(setting("AUTOCONVERT_WORKERS")); i++) {
+      workers.add("127.0.0.1:" + (firstWorker + i));
+    }
+    return Map.of(
+        "autoconvert-rule-service", List.of("127.0.0.1:" + setting("AUTOCONVERT_API_PORT")),
+        "autoconvert-listener", List.of("127.0.0.1:" + setting("AUTOCONVERT_LISTENER_PORT")),
+        "autoconvert-worker", workers);
   }
 
   private String setting(String key) {
@@ -241,6 +260,45 @@ final class RunningSystem {
       request.header("Authorization", "Bearer " + token);
     }
     return send(request.build());
+  }
+
+  /**
+   * A Distribution 2.x notification of one event as the registry sends it ({@code action} push or
+   * pull) for a tagged manifest, with an event id of its own.
+   */
+  String distributionEnvelope(String action, SampleImages.Pushed pushed, String tag) {
+    Map<String, Object> target = new LinkedHashMap<>();
+    target.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+    target.put("size", pushed.size());
+    target.put("digest", pushed.digest());
+    target.put("length", pushed.size());
+    target.put("repository", pushed.repository());
+    target.put(
+        "url",
+        "http://" + registry() + "/v2/" + pushed.repository() + "/manifests/" + pushed.digest());
+    target.put("tag", tag);
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("id", UUID.randomUUID().toString());
+    event.put("timestamp", Instant.now().toString());
+    event.put("action", action);
+    event.put("target", target);
+    event.put(
+        "request",
+        Map.of(
+            "id",
+            UUID.randomUUID().toString(),
+            "addr",
+            "127.0.0.1:40000",
+            "host",
+            registry(),
+            "method",
+            action.equals("push") ? "PUT" : "GET",
+            "useragent",
+            "system-tests"));
+    event.put("actor", Map.of());
+    event.put(
+        "source", Map.of("addr", "localhost:5000", "instanceID", UUID.randomUUID().toString()));
+    return JSON.writeValueAsString(Map.of("events", List.of(event)));
   }
 
   String webhookToken() {

@@ -30,6 +30,17 @@ import org.springframework.stereotype.Component;
 class JobRunner {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
+  /** Histogram buckets of the phase times, from a cached layer's seconds to a huge image's. */
+  private static final Duration[] PHASE_BUCKETS = {
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(15),
+    Duration.ofMinutes(1),
+    Duration.ofMinutes(5),
+    Duration.ofMinutes(15),
+    Duration.ofMinutes(30)
+  };
+
   private final ImageConversion conversion;
   private final StatusPublisher publisher;
   private final WorkerProperties properties;
@@ -151,6 +162,7 @@ class JobRunner {
                   Timer.builder("autoconvert.worker.phase")
                       .description("time a successful conversion spent in each phase")
                       .tag("phase", phase)
+                      .serviceLevelObjectives(PHASE_BUCKETS)
                       .register(meters)
                       .record(Duration.ofMillis(millis)));
       meters.counter("autoconvert.worker.bytes", "direction", "in").increment(result.sourceSize());

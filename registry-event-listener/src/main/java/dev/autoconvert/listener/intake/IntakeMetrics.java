@@ -13,6 +13,16 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class IntakeMetrics {
+  /** Histogram buckets of the Kafka acknowledgement time, for the dashboard and alerts. */
+  private static final Duration[] ACK_BUCKETS = {
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(5)
+  };
+
   private final MeterRegistry registry;
 
   IntakeMetrics(MeterRegistry registry) {
@@ -47,6 +57,8 @@ class IntakeMetrics {
     Timer.builder("autoconvert.listener.kafka.ack")
         .description("Time from sending a webhook's events until Kafka acknowledged all or gave up")
         .tag("outcome", acknowledged ? "acknowledged" : "unavailable")
+        // buckets around the 1 s registries wait for an answer before they send again
+        .serviceLevelObjectives(ACK_BUCKETS)
         .register(registry)
         .record(elapsed);
   }
