@@ -36,6 +36,7 @@ public final class ConverterCli {
       registry credentials: AUTOCONVERT_REGISTRY_USERNAME / AUTOCONVERT_REGISTRY_PASSWORD, else
                             a Docker config file (--authfile, else $DOCKER_CONFIG/config.json
                             or ~/.docker/config.json): auths entries and credential helpers
+      proxies:              HTTPS_PROXY, HTTP_PROXY, NO_PROXY (as Docker reads them)
       exit codes: 0 ok, 1 check failed, 2 usage, 3 conversion/registry/format error
       """;
 

@@ -2,6 +2,7 @@ package dev.autoconvert.cli;
 
 import dev.autoconvert.oci.registry.CredentialStore;
 import dev.autoconvert.oci.registry.DockerConfig;
+import dev.autoconvert.oci.registry.ProxySettings;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
 import dev.autoconvert.oci.registry.RegistryTls;
@@ -16,14 +17,16 @@ import java.util.Optional;
  * $DOCKER_CONFIG/config.json}, {@code ~/.docker/config.json}) when it exists; trusting the CA
  * certificates of {@code --ca-certificates FILE} besides the JVM's, and per registry the CAs and
  * client certificates of {@code --cert-dir DIR} (Docker's {@code certs.d} layout: {@code
- * DIR/host[:port]/*.crt}, {@code *.cert}, {@code *.key}).
+ * DIR/host[:port]/*.crt}, {@code *.cert}, {@code *.key}); through the proxies of {@code
+ * HTTPS_PROXY}, {@code HTTP_PROXY} and {@code NO_PROXY}, read as Go programs read them.
  */
 record RegistryAccess(
     boolean plainHttp,
     String username,
     String password,
     CredentialStore credentials,
-    RegistryTls tls) {
+    RegistryTls tls,
+    ProxySettings proxy) {
   static final String PLAIN_HTTP = "--plain-http";
   static final String AUTHFILE = "--authfile";
   static final String CA_CERTIFICATES = "--ca-certificates";
@@ -48,12 +51,19 @@ record RegistryAccess(
       throw new UsageException(
           "cannot read " + CA_CERTIFICATES + " or " + CERT_DIR + ": " + e.getMessage());
     }
+    ProxySettings proxy;
+    try {
+      proxy = ProxySettings.fromEnvironment(System::getenv);
+    } catch (IOException e) {
+      throw new UsageException(e.getMessage());
+    }
     return new RegistryAccess(
         a.flag(PLAIN_HTTP),
         System.getenv("AUTOCONVERT_REGISTRY_USERNAME"),
         System.getenv("AUTOCONVERT_REGISTRY_PASSWORD"),
         credentials,
-        tls);
+        tls,
+        proxy);
   }
 
   RegistryClient client(String host) {
@@ -61,6 +71,7 @@ record RegistryAccess(
         .registry(RegistryConfig.of(host, plainHttp, username, password))
         .credentialStore(credentials)
         .tls(tls)
+        .proxy(proxy)
         .build();
   }
 
@@ -71,6 +82,12 @@ record RegistryAccess(
 
   @Override
   public String toString() {
-    return "RegistryAccess[plainHttp=" + plainHttp + ", credentials=" + credentials + "]";
+    return "RegistryAccess[plainHttp="
+        + plainHttp
+        + ", credentials="
+        + credentials
+        + ", proxy="
+        + proxy
+        + "]";
   }
 }

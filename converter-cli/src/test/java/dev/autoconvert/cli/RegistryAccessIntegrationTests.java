@@ -5,17 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoconvert.cli.ConverterCliTests.Result;
 import dev.autoconvert.testsupport.registry.Executables;
+import dev.autoconvert.testsupport.registry.ForwardProxy;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.OciLayout;
 import dev.autoconvert.testsupport.registry.TarBuilder;
 import dev.autoconvert.testsupport.registry.TestCertificates;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,6 +147,47 @@ class RegistryAccessIntegrationTests {
         .contains("--cert-dir")
         .contains("missing client certificate")
         .contains(key.toString());
+  }
+
+  /** The jar as users run it: only a separate process can be given an environment. */
+  @Test
+  void theJarReachesARegistryThroughTheProxyHttpProxyNames() throws Exception {
+    try (LocalRegistry registry = LocalRegistry.start();
+        ForwardProxy proxy =
+            ForwardProxy.start(
+                Map.of(
+                    "registry.test:" + registry.port(),
+                    new InetSocketAddress("127.0.0.1", registry.port())))) {
+      String target = "registry.test:" + registry.port() + "/cli/app:v1-nydus";
+      ProcessBuilder cli =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  Path.of("target", "converter-cli.jar").toString(),
+                  "convert",
+                  "--source",
+                  "oci:" + source() + ":v1",
+                  "--target",
+                  target,
+                  "--plain-http")
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("cli.log").toFile());
+      cli.environment().keySet().removeIf(k -> k.toLowerCase(Locale.ROOT).endsWith("_proxy"));
+      cli.environment().put("HTTP_PROXY", proxy.url());
+      cli.environment()
+          .put("DOCKER_CONFIG", Files.createDirectories(dir.resolve("docker")).toString());
+
+      int exit = cli.start().waitFor();
+
+      assertThat(exit).as(Files.readString(dir.resolve("cli.log"))).isZero();
+      assertThat(proxy.targets())
+          .isNotEmpty()
+          .allMatch(t -> t.endsWith(" registry.test:" + registry.port()));
+      assertThat(
+              registry.skopeo(
+                  "list-tags", "--tls-verify=false", "docker://" + registry.host() + "/cli/app"))
+          .contains("v1-nydus");
+    }
   }
 
   @Test

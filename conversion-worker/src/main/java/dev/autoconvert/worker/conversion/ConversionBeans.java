@@ -1,6 +1,7 @@
 package dev.autoconvert.worker.conversion;
 
 import dev.autoconvert.cli.pipeline.Scratch;
+import dev.autoconvert.oci.registry.ProxySettings;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
 import dev.autoconvert.oci.registry.RegistryTls;
@@ -12,12 +13,23 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 @Configuration(proxyBeanMethods = false)
 class ConversionBeans {
 
+  /**
+   * {@code HTTPS_PROXY}, {@code HTTP_PROXY} and {@code NO_PROXY}, read as Go programs read them;
+   * from the environment, or Spring properties of those names.
+   */
   @Bean
-  RegistryClient registryClient(WorkerProperties properties) throws IOException {
+  ProxySettings registryProxy(Environment environment) throws IOException {
+    return ProxySettings.fromEnvironment(environment::getProperty);
+  }
+
+  @Bean
+  RegistryClient registryClient(WorkerProperties properties, ProxySettings proxy)
+      throws IOException {
     return RegistryClient.builder()
         .registries(
             properties.registries().stream()
@@ -25,6 +37,7 @@ class ConversionBeans {
                 .toList())
         .dockerConfig(properties.dockerConfig())
         .tls(RegistryTls.load(properties.caCertificates(), properties.certsDirectory()))
+        .proxy(proxy)
         .build();
   }
 

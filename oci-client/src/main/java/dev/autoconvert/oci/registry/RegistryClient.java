@@ -59,6 +59,7 @@ public final class RegistryClient {
   private final CredentialStore credentialStore;
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
   private final RegistryTls tls;
+  private final ProxySettings proxy;
   private final Duration connectTimeout;
   private final HttpClient defaultHttp;
   private final Map<SSLContext, HttpClient> tlsHttp = new ConcurrentHashMap<>();
@@ -92,6 +93,7 @@ public final class RegistryClient {
     this.pageSize = builder.pageSize;
     this.userAgent = builder.userAgent;
     this.tls = builder.tls;
+    this.proxy = builder.proxy;
     this.connectTimeout = builder.connectTimeout;
     this.defaultHttp = newHttp(null);
   }
@@ -102,6 +104,9 @@ public final class RegistryClient {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(connectTimeout)
             .followRedirects(HttpClient.Redirect.NEVER);
+    if (!proxy.equals(ProxySettings.NONE)) {
+      http.proxy(proxy.selector());
+    }
     if (contextOrNull != null) {
       http.sslContext(contextOrNull);
     }
@@ -491,6 +496,7 @@ public final class RegistryClient {
     private Clock clock = Clock.systemUTC();
     private Backoff.Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
     private RegistryTls tls = RegistryTls.JVM_DEFAULT;
+    private ProxySettings proxy = ProxySettings.NONE;
     private CredentialStore credentialStore = CredentialStore.NONE;
 
     private Builder() {}
@@ -576,6 +582,12 @@ public final class RegistryClient {
     /** The clock token lifetimes are measured with. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** HTTP proxies (see {@link ProxySettings#fromEnvironment}); direct connections if unset. */
+    public Builder proxy(ProxySettings proxy) {
+      this.proxy = Objects.requireNonNull(proxy);
       return this;
     }
 

@@ -6,6 +6,7 @@ import dev.autoconvert.oci.Digest;
 import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.RegistryException;
 import dev.autoconvert.oci.manifest.RawManifest;
+import dev.autoconvert.oci.registry.ProxySettings;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
 import dev.autoconvert.oci.registry.RegistryTls;
@@ -31,7 +32,7 @@ public class Registries {
   private final RegistryClient contentClient;
   private final List<String> hosts;
 
-  Registries(RulesProperties properties) throws IOException {
+  Registries(RulesProperties properties, ProxySettings proxy) throws IOException {
     RulesProperties.Reconcile config = properties.reconcile();
     RegistryClient.Builder builder =
         RegistryClient.builder()
@@ -41,7 +42,8 @@ public class Registries {
                         r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
                     .toList())
             .dockerConfig(config.dockerConfig())
-            .tls(RegistryTls.load(config.caCertificates(), config.certsDirectory()));
+            .tls(RegistryTls.load(config.caCertificates(), config.certsDirectory()))
+            .proxy(proxy);
     // build() copies the settings: both clients share the credentials and the trust
     this.client = builder.requestTimeout(config.requestTimeout()).build();
     // intake waits for these reads: one short attempt, and the worker decides where it fails

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.autoconvert.oci.Digest;
 import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.manifest.RawManifest;
+import dev.autoconvert.oci.registry.ProxySettings;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
 import dev.autoconvert.oci.registry.RegistryTls;
@@ -58,10 +59,14 @@ class RegistriesIntegrationTests {
               "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + auth + "\"}}}");
 
       Optional<RawManifest> anonymous =
-          new Registries(RegistriesTests.reading(registry.host(), Duration.ofSeconds(5), null))
+          new Registries(
+                  RegistriesTests.reading(registry.host(), Duration.ofSeconds(5), null),
+                  ProxySettings.NONE)
               .manifest(registry.host(), "team/app", digest);
       Optional<RawManifest> signedIn =
-          new Registries(RegistriesTests.reading(registry.host(), Duration.ofSeconds(5), config))
+          new Registries(
+                  RegistriesTests.reading(registry.host(), Duration.ofSeconds(5), config),
+                  ProxySettings.NONE)
               .manifest(registry.host(), "team/app", digest);
 
       assertThat(anonymous).as("401 without credentials").isEmpty();
@@ -113,7 +118,8 @@ class RegistriesIntegrationTests {
                 Duration.ofSeconds(5),
                 null,
                 caCertificates,
-                certsDirectory))
+                certsDirectory),
+            ProxySettings.NONE)
         .manifest(registry.host(), "team/app", digest);
   }
 }

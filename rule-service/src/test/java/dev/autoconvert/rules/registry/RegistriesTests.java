@@ -2,6 +2,7 @@ package dev.autoconvert.rules.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoconvert.oci.registry.ProxySettings;
 import dev.autoconvert.rules.RulesProperties;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -65,7 +66,8 @@ class RegistriesTests {
       acceptor.setDaemon(true);
       acceptor.start();
       String host = "127.0.0.1:" + silent.getLocalPort();
-      Registries registries = new Registries(reading(host, Duration.ofMillis(300), null));
+      Registries registries =
+          new Registries(reading(host, Duration.ofMillis(300), null), ProxySettings.NONE);
 
       assertThat(registries.manifest(host, "team/app", "sha256:" + "ab".repeat(32))).isEmpty();
       assertThat(accepted).as("connections: one attempt, no retries").hasSize(1);

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * A throw-away certificate authority and a server certificate it signed for {@code 127.0.0.1}
- * (subjectAltName IP), made with openssl: what a registry with a private CA serves.
+ * (subjectAltName IP, and the name {@code registry.test} that only a test proxy resolves), made
+ * with openssl: what a registry with a private CA serves.
  *
  * @param ca the CA's certificate (PEM), what clients are told to trust
  * @param caKey the CA's private key, to sign client certificates with
@@ -39,7 +40,9 @@ public record TestCertificates(Path ca, Path caKey, Path certificate, Path key) 
     Path key = dir.resolve("server.key");
     Path request = dir.resolve("server.csr");
     Path certificate = dir.resolve("server.pem");
-    Path extensions = Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1\n");
+    Path extensions =
+        Files.writeString(
+            dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:registry.test\n");
     openssl(
         "req",
         "-x509",

@@ -1,0 +1,138 @@
+package dev.autoconvert.testsupport.registry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An HTTP forward proxy on 127.0.0.1, as registries are reached through in offices: {@code CONNECT
+ * host:port} tunnels (HTTPS) and absolute-form requests (plain HTTP). Host names are resolved by
+ * the proxy alone, from a fixed map: a name the client cannot resolve proves that its requests went
+ * through here. Records the target of every connection.
+ */
+public final class ForwardProxy implements AutoCloseable {
+  private static final int MAX_HEAD = 64 * 1024;
+
+  private final ServerSocket server;
+  private final Map<String, InetSocketAddress> hosts;
+  private final List<String> targets = new CopyOnWriteArrayList<>();
+  private final List<Socket> open = new CopyOnWriteArrayList<>();
+
+  private ForwardProxy(ServerSocket server, Map<String, InetSocketAddress> hosts) {
+    this.server = server;
+    this.hosts = Map.copyOf(hosts);
+  }
+
+  /** A proxy resolving each {@code host:port} key of {@code hosts} to its address. */
+  public static ForwardProxy start(Map<String, InetSocketAddress> hosts) throws IOException {
+    ForwardProxy proxy =
+        new ForwardProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), hosts);
+    Thread acceptor = new Thread(proxy::accept, "forward-proxy");
+    acceptor.setDaemon(true);
+    acceptor.start();
+    return proxy;
+  }
+
+  /** {@code http://127.0.0.1:<port>}, what {@code HTTP_PROXY} and {@code HTTPS_PROXY} name. */
+  public String url() {
+    return "http://127.0.0.1:" + server.getLocalPort();
+  }
+
+  /** {@code CONNECT host:port} or {@code GET host:port} etc., one per connection, in order. */
+  public List<String> targets() {
+    return List.copyOf(targets);
+  }
+
+  private void accept() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        open.add(client);
+        Thread t = new Thread(() -> serve(client), "forward-proxy-connection");
+        t.setDaemon(true);
+        t.start();
+      } catch (IOException closed) {
+        return;
+      }
+    }
+  }
+
+  private void serve(Socket client) {
+    try (client) {
+      InputStream in = client.getInputStream();
+      OutputStream out = client.getOutputStream();
+      byte[] head = readHead(in);
+      String requestLine = new String(head, StandardCharsets.ISO_8859_1).lines().findFirst().get();
+      String[] parts = requestLine.split(" ");
+      boolean tunnel = parts[0].equals("CONNECT");
+      String authority = tunnel ? parts[1] : URI.create(parts[1]).getRawAuthority();
+      targets.add(parts[0] + " " + authority);
+      InetSocketAddress address = hosts.get(authority);
+      if (address == null) {
+        out.write(
+            "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        return;
+      }
+      try (Socket upstream = new Socket(address.getAddress(), address.getPort())) {
+        open.add(upstream);
+        if (tunnel) {
+          out.write(
+              "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        } else {
+          // Go's server takes absolute-form request lines as they are
+          upstream.getOutputStream().write(head);
+        }
+        Thread back = new Thread(() -> pipe(upstream, client), "forward-proxy-back");
+        back.setDaemon(true);
+        back.start();
+        pipe(client, upstream);
+        back.join();
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      // a connection the client or the registry closed
+    }
+  }
+
+  private static byte[] readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    byte[] end = {'\r', '\n', '\r', '\n'};
+    while (matched < end.length) {
+      int b = in.read();
+      if (b < 0 || head.size() >= MAX_HEAD) {
+        throw new IOException("no request head");
+      }
+      head.write(b);
+      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return head.toByteArray();
+  }
+
+  private static void pipe(Socket from, Socket to) {
+    try {
+      from.getInputStream().transferTo(to.getOutputStream());
+      to.shutdownOutput();
+    } catch (IOException closed) {
+      // either side went away
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+    for (Socket s : open) {
+      s.close();
+    }
+  }
+}
