@@ -1,11 +1,14 @@
 package dev.autoconvert.listener;
 
+import dev.autoconvert.bearer.TokenSource;
 import dev.autoconvert.contracts.Topics;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -16,8 +19,10 @@ import org.springframework.validation.annotation.Validated;
  * Configuration of the listener ({@code autoconvert.listener.*}).
  *
  * @param webhookToken the bearer token registries must send, or several separated by commas while
- *     one is rotated; required, so that a listener never starts open ({@code
- *     AUTOCONVERT_LISTENER_WEBHOOK_TOKEN})
+ *     one is rotated ({@code AUTOCONVERT_LISTENER_WEBHOOK_TOKEN}); this or {@code webhookTokenFile}
+ *     is required, so that a listener never starts open
+ * @param webhookTokenFile a file holding the tokens instead (one per line), read again when it
+ *     changes: rotation without a restart ({@code AUTOCONVERT_LISTENER_WEBHOOK_TOKEN_FILE})
  * @param defaultRegistry host[:port] of the registry behind {@code /webhooks/distribution} and
  *     {@code /webhooks/harbor}, as clients and workers reach it ({@code
  *     AUTOCONVERT_LISTENER_DEFAULT_REGISTRY})
@@ -31,7 +36,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("autoconvert.listener")
 @Validated
 public record ListenerProperties(
-    @NotBlank String webhookToken,
+    String webhookToken,
+    Path webhookTokenFile,
     @NotBlank
         @Pattern(regexp = HOST_PORT, message = "must be host[:port]")
         @DefaultValue("127.0.0.1:5000")
@@ -43,8 +49,17 @@ public record ListenerProperties(
 
   static final String HOST_PORT = "[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?";
 
+  private static final String WEBHOOK_TOKEN = "AUTOCONVERT_LISTENER_WEBHOOK_TOKEN";
+
   public ListenerProperties {
     registries = Map.copyOf(registries);
+    TokenSource.of(webhookToken, webhookTokenFile, WEBHOOK_TOKEN); // fails at start, naming why
+    registries.forEach((id, registry) -> registry.ownTokens(id));
+  }
+
+  /** The tokens of registries without their own. */
+  public TokenSource webhookTokens() {
+    return TokenSource.of(webhookToken, webhookTokenFile, WEBHOOK_TOKEN);
   }
 
   /**
@@ -52,15 +67,34 @@ public record ListenerProperties(
    *
    * @param host host[:port] used as {@code PushEvent.registry}
    * @param webhookToken its own bearer token (or several, comma-separated); the global ones when
-   *     empty
+   *     neither this nor {@code webhookTokenFile} is set
+   * @param webhookTokenFile a file of its own tokens instead, read again when it changes
    */
   public record Registry(
       @NotBlank @Pattern(regexp = HOST_PORT, message = "must be host[:port]") String host,
-      String webhookToken) {
+      String webhookToken,
+      Path webhookTokenFile) {
+
+    /** Its own tokens, or null for the global ones; {@code id} is its key in the registries. */
+    public TokenSource ownTokens(String id) {
+      boolean own = webhookToken != null && !webhookToken.isBlank() || webhookTokenFile != null;
+      return own
+          ? TokenSource.of(
+              webhookToken,
+              webhookTokenFile,
+              "AUTOCONVERT_LISTENER_REGISTRIES_" + id.toUpperCase(Locale.ROOT) + "_WEBHOOK_TOKEN")
+          : null;
+    }
 
     @Override
     public String toString() {
-      return "Registry[host=" + host + ", webhookToken=" + Masked.of(webhookToken) + "]";
+      return "Registry[host="
+          + host
+          + ", webhookToken="
+          + Masked.of(webhookToken)
+          + ", webhookTokenFile="
+          + webhookTokenFile
+          + "]";
     }
   }
 
@@ -68,6 +102,8 @@ public record ListenerProperties(
   public String toString() {
     return "ListenerProperties[webhookToken="
         + Masked.of(webhookToken)
+        + ", webhookTokenFile="
+        + webhookTokenFile
         + ", defaultRegistry="
         + defaultRegistry
         + ", registries="

@@ -30,8 +30,9 @@ class ListenerPropertiesTests {
           assertThat(context).hasFailed();
           assertThat(context.getStartupFailure())
               .rootCause()
-              .hasMessageContaining("webhookToken")
-              .hasMessageContaining("must not be blank");
+              .hasMessageContaining(
+                  "AUTOCONVERT_LISTENER_WEBHOOK_TOKEN or AUTOCONVERT_LISTENER_WEBHOOK_TOKEN_FILE"
+                      + " must be set");
         });
   }
 
@@ -77,8 +78,9 @@ class ListenerPropertiesTests {
     ListenerProperties properties =
         new ListenerProperties(
             "global-secret",
+            null,
             "127.0.0.1:5000",
-            Map.of("h", new ListenerProperties.Registry("h.example.com", "registry-secret")),
+            Map.of("h", new ListenerProperties.Registry("h.example.com", "registry-secret", null)),
             DataSize.ofMegabytes(1),
             Duration.ofMillis(600),
             "registry.push-events");

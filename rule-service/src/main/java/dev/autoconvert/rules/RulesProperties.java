@@ -1,6 +1,6 @@
 package dev.autoconvert.rules;
 
-import dev.autoconvert.bearer.BearerTokens;
+import dev.autoconvert.bearer.TokenSource;
 import dev.autoconvert.contracts.Topics;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -22,6 +22,9 @@ import org.springframework.validation.annotation.Validated;
  * @param adminToken bearer token for reads and writes, or several separated by commas while one is
  *     rotated (AUTOCONVERT_RULES_ADMIN_TOKEN)
  * @param readToken bearer token for reads only, likewise (AUTOCONVERT_RULES_READ_TOKEN)
+ * @param adminTokenFile a file holding the admin tokens instead (one per line), read again when it
+ *     changes: rotation without a restart (AUTOCONVERT_RULES_ADMIN_TOKEN_FILE)
+ * @param readTokenFile likewise for the read-only tokens (AUTOCONVERT_RULES_READ_TOKEN_FILE)
  * @param echoWait how long a push of a tag that an unfinished conversion targets waits for the
  *     worker's status naming the pushed digest, before it is treated as a push by a user
  * @param reconcile the registries the reconciler lists tags of (invariant 9)
@@ -35,8 +38,10 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("autoconvert.rules")
 public record RulesProperties(
-    @NotBlank(message = "must be set (AUTOCONVERT_RULES_ADMIN_TOKEN)") String adminToken,
-    @NotBlank(message = "must be set (AUTOCONVERT_RULES_READ_TOKEN)") String readToken,
+    String adminToken,
+    String readToken,
+    Path adminTokenFile,
+    Path readTokenFile,
     @DefaultValue @Valid @NotNull Outbox outbox,
     @DefaultValue @Valid @NotNull Metrics metrics,
     @DefaultValue("10s") @NotNull Duration echoWait,
@@ -165,26 +170,29 @@ public record RulesProperties(
     }
   }
 
-  @AssertTrue(message = "the admin and the read-only tokens must each hold a token and share none")
+  private static final String ADMIN_TOKEN = "AUTOCONVERT_RULES_ADMIN_TOKEN";
+  private static final String READ_TOKEN = "AUTOCONVERT_RULES_READ_TOKEN";
+
+  public RulesProperties {
+    // fail at start, naming the setting and why (never a token)
+    TokenSource.of(adminToken, adminTokenFile, ADMIN_TOKEN);
+    TokenSource.of(readToken, readTokenFile, READ_TOKEN);
+  }
+
+  /** Checked at start; files changed later are not checked again. */
+  @AssertTrue(message = "the admin and the read-only tokens must share none")
   boolean isTokensDistinct() {
-    if (adminToken == null || readToken == null) {
-      return true; // @NotBlank names what is missing
-    }
-    try {
-      return !adminTokens().sharesAnyWith(readTokens());
-    } catch (IllegalArgumentException noToken) {
-      return false;
-    }
+    return !adminTokens().current().sharesAnyWith(readTokens().current());
   }
 
   /** The tokens that read and write. */
-  public BearerTokens adminTokens() {
-    return BearerTokens.parse(adminToken, "AUTOCONVERT_RULES_ADMIN_TOKEN");
+  public TokenSource adminTokens() {
+    return TokenSource.of(adminToken, adminTokenFile, ADMIN_TOKEN);
   }
 
   /** The tokens that only read. */
-  public BearerTokens readTokens() {
-    return BearerTokens.parse(readToken, "AUTOCONVERT_RULES_READ_TOKEN");
+  public TokenSource readTokens() {
+    return TokenSource.of(readToken, readTokenFile, READ_TOKEN);
   }
 
   /**
@@ -200,7 +208,11 @@ public record RulesProperties(
 
   @Override
   public String toString() {
-    return "RulesProperties[adminToken=****, readToken=****, outbox="
+    return "RulesProperties[adminToken=****, readToken=****, adminTokenFile="
+        + adminTokenFile
+        + ", readTokenFile="
+        + readTokenFile
+        + ", outbox="
         + outbox
         + ", metrics="
         + metrics

@@ -1,6 +1,7 @@
 package dev.autoconvert.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,8 @@ class RulesPropertiesTests {
         new RulesProperties(
             "admin-secret-value",
             "read-secret-value",
+            null,
+            null,
             new RulesProperties.Outbox(
                 Duration.ofMillis(200), 100, Duration.ofSeconds(10), Duration.ofDays(7)),
             new RulesProperties.Metrics(Duration.ofSeconds(10)),
@@ -95,6 +98,8 @@ class RulesPropertiesTests {
         readToken,
         null,
         null,
+        null,
+        null,
         Duration.ofSeconds(1),
         null,
         "cache",
@@ -114,8 +119,8 @@ class RulesPropertiesTests {
   void aTokenBeingRotatedMustNotBeTheOtherRolesEither() {
     assertThat(minimal("admin-old,admin-new", "read", null, null).isTokensDistinct()).isTrue();
     assertThat(minimal("admin-old,shared", "shared,read", null, null).isTokensDistinct()).isFalse();
-    assertThat(minimal(" , ", "read", null, null).isTokensDistinct())
+    assertThatThrownBy(() -> minimal(" , ", "read", null, null))
         .as("a setting of commas holds no token")
-        .isFalse();
+        .hasMessage("AUTOCONVERT_RULES_ADMIN_TOKEN holds no token");
   }
 }

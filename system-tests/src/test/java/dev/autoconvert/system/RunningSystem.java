@@ -105,10 +105,16 @@ final class RunningSystem {
 
   /** A rule-service call with the admin token; {@code json} null sends no body. */
   Response api(String method, String path, Object json) throws IOException, InterruptedException {
+    return apiWithToken(setting("AUTOCONVERT_API_TOKEN"), method, path, json);
+  }
+
+  /** A rule-service call with {@code token}. */
+  Response apiWithToken(String token, String method, String path, Object json)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(setting("AUTOCONVERT_API_URL") + "/api/v1" + path))
             .timeout(Duration.ofSeconds(10))
-            .header("Authorization", "Bearer " + setting("AUTOCONVERT_API_TOKEN"));
+            .header("Authorization", "Bearer " + token);
     if (json == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
@@ -299,6 +305,19 @@ final class RunningSystem {
     event.put(
         "source", Map.of("addr", "localhost:5000", "instanceID", UUID.randomUUID().toString()));
     return JSON.writeValueAsString(Map.of("events", List.of(event)));
+  }
+
+  /**
+   * The file {@code ./autoconvert up} hands a service one of its tokens in ({@code api-token}...).
+   */
+  Path secretFile(String name) {
+    return repoRoot.resolve(".autoconvert/secrets").resolve(name);
+  }
+
+  /** The process id of a part {@code up} started ({@code listener}, {@code rule-service}...). */
+  long pid(String part) throws IOException {
+    return Long.parseLong(
+        Files.readString(repoRoot.resolve(".autoconvert/run").resolve(part + ".pid")).strip());
   }
 
   String webhookToken() {

@@ -1,6 +1,6 @@
 package dev.autoconvert.listener.security;
 
-import dev.autoconvert.bearer.BearerTokens;
+import dev.autoconvert.bearer.TokenSource;
 import dev.autoconvert.listener.ListenerProperties;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,26 +9,22 @@ import org.springframework.stereotype.Component;
 /**
  * Checks {@code Authorization: Bearer <token>} against the webhook tokens of the registry that sent
  * it: the global ones, or a registry's own. Each setting may hold several tokens separated by
- * commas, so that a token can be rotated without refusing a delivery meanwhile.
+ * commas, so that a token can be rotated without refusing a delivery meanwhile; tokens in files are
+ * read again when the files change.
  */
 @Component
 public class WebhookAuthenticator {
-  private final BearerTokens defaultTokens;
-  private final Map<String, BearerTokens> registryTokens = new HashMap<>();
+  private final TokenSource defaultTokens;
+  private final Map<String, TokenSource> registryTokens = new HashMap<>();
 
   WebhookAuthenticator(ListenerProperties properties) {
-    this.defaultTokens =
-        BearerTokens.parse(properties.webhookToken(), "AUTOCONVERT_LISTENER_WEBHOOK_TOKEN");
+    this.defaultTokens = properties.webhookTokens();
     properties
         .registries()
         .forEach(
             (id, registry) -> {
-              String tokens = registry.webhookToken();
-              registryTokens.put(
-                  id,
-                  tokens == null || tokens.isBlank()
-                      ? defaultTokens
-                      : BearerTokens.parse(tokens, "the webhook token of registry '" + id + "'"));
+              TokenSource own = registry.ownTokens(id);
+              registryTokens.put(id, own != null ? own : defaultTokens);
             });
   }
 
@@ -39,7 +35,7 @@ public class WebhookAuthenticator {
    * @param authorization the Authorization header as sent, possibly null
    */
   public boolean authenticates(String registryId, String authorization) {
-    BearerTokens expected = registryId == null ? defaultTokens : registryTokens.get(registryId);
-    return expected != null && expected.acceptsHeader(authorization);
+    TokenSource expected = registryId == null ? defaultTokens : registryTokens.get(registryId);
+    return expected != null && expected.current().acceptsHeader(authorization);
   }
 }

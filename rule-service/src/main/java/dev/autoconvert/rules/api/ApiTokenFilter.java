@@ -1,6 +1,7 @@
 package dev.autoconvert.rules.api;
 
 import dev.autoconvert.bearer.BearerTokens;
+import dev.autoconvert.bearer.TokenSource;
 import dev.autoconvert.rules.RulesProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -17,14 +18,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Bearer-token authentication of {@code /api/**}: reads need a read-only or an admin token,
- * everything else an admin token (each setting may hold several while one is rotated). Failing
- * requests get a 401 or 403 problem; tokens are compared in constant time ({@link BearerTokens})
- * and never logged.
+ * everything else an admin token (each setting may hold several while one is rotated; token files
+ * are read again when they change). Failing requests get a 401 or 403 problem; tokens are compared
+ * in constant time ({@link BearerTokens}) and never logged.
  */
 @Component
 class ApiTokenFilter extends OncePerRequestFilter {
-  private final BearerTokens adminTokens;
-  private final BearerTokens readTokens;
+  private final TokenSource adminTokens;
+  private final TokenSource readTokens;
 
   ApiTokenFilter(RulesProperties properties) {
     this.adminTokens = properties.adminTokens();
@@ -47,8 +48,8 @@ class ApiTokenFilter extends OncePerRequestFilter {
           response, HttpStatus.UNAUTHORIZED, "an Authorization: Bearer <token> header is required");
       return;
     }
-    boolean admin = adminTokens.accepts(presented.get());
-    boolean reader = readTokens.accepts(presented.get());
+    boolean admin = adminTokens.current().accepts(presented.get());
+    boolean reader = readTokens.current().accepts(presented.get());
     if (!admin && !reader) {
       reject(response, HttpStatus.UNAUTHORIZED, "the bearer token is not valid");
       return;

@@ -32,6 +32,8 @@ class RegistriesTests {
         "read",
         null,
         null,
+        null,
+        null,
         Duration.ofSeconds(1),
         new RulesProperties.Reconcile(
             Duration.ofMinutes(15),

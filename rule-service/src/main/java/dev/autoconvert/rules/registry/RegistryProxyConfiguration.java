@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 @Configuration(proxyBeanMethods = false)
-class RegistryProxy {
+class RegistryProxyConfiguration {
 
   /**
    * {@code HTTPS_PROXY}, {@code HTTP_PROXY} and {@code NO_PROXY}, read as Go programs read them;
