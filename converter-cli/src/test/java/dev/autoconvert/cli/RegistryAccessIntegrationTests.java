@@ -95,36 +95,39 @@ class RegistryAccessIntegrationTests {
 
   @Test
   void aRegistryWithAPrivateCaIsReachedWithItsCaCertificates() throws IOException {
-    Executables.assumeOnPath("fsck.erofs");
     TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
     try (LocalRegistry registry = LocalRegistry.builder().tls(certificates).start()) {
-      Path source = source();
-      String target = registry.host() + "/cli/app:v1-nydus";
-
-      Result untrusted = run(convert(source, target));
-      assertThat(untrusted.code()).as(untrusted.text()).isEqualTo(ConverterCli.ERROR);
-      assertThat(untrusted.err()).contains("TLS failure");
-
-      convertAndCheck(source, target, "--ca-certificates", certificates.ca().toString());
+      convertsOnlyWith(
+          registry, List.of(), List.of("--ca-certificates", certificates.ca().toString()));
     }
   }
 
   @Test
   void aRegistryAskingForClientCertificatesIsReachedWithItsCertDirectory() throws IOException {
-    Executables.assumeOnPath("fsck.erofs");
     TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
     try (LocalRegistry registry = LocalRegistry.builder().mutualTls(certificates).start()) {
-      Path source = source();
-      String target = registry.host() + "/cli/app:v1-nydus";
-
-      Result caOnly =
-          run(convert(source, target, "--ca-certificates", certificates.ca().toString()));
-      assertThat(caOnly.code()).as(caOnly.text()).isEqualTo(ConverterCli.ERROR);
-      assertThat(caOnly.err()).contains("TLS failure");
-
       // the registry's directory holds its CA as well as the client certificate
-      convertAndCheck(source, target, "--cert-dir", registry.clientCertsDirectory().toString());
+      convertsOnlyWith(
+          registry,
+          List.of("--ca-certificates", certificates.ca().toString()),
+          List.of("--cert-dir", registry.clientCertsDirectory().toString()));
     }
+  }
+
+  /**
+   * A TLS failure with the {@code refused} options, a conversion that checks with {@code needed}.
+   */
+  private void convertsOnlyWith(LocalRegistry registry, List<String> refused, List<String> needed)
+      throws IOException {
+    Executables.assumeOnPath("fsck.erofs");
+    Path source = source();
+    String target = registry.host() + "/cli/app:v1-nydus";
+
+    Result failed = run(convert(source, target, refused.toArray(String[]::new)));
+    assertThat(failed.code()).as(failed.text()).isEqualTo(ConverterCli.ERROR);
+    assertThat(failed.err()).contains("TLS failure");
+
+    convertAndCheck(source, target, needed.toArray(String[]::new));
   }
 
   @Test
@@ -132,15 +135,7 @@ class RegistryAccessIntegrationTests {
     Path key =
         Files.createDirectories(dir.resolve("certs.d/registry.example")).resolve("client.key");
     Files.writeString(key, "");
-    Result r =
-        run(
-            "convert",
-            "--source",
-            "oci:" + dir + ":v1",
-            "--target",
-            "oci:" + dir + ":v2",
-            "--cert-dir",
-            dir.resolve("certs.d").toString());
+    Result r = convertLayoutWith("--cert-dir", dir.resolve("certs.d").toString());
 
     assertThat(r.code()).isEqualTo(ConverterCli.USAGE);
     assertThat(r.err())
@@ -193,17 +188,21 @@ class RegistryAccessIntegrationTests {
   @Test
   void anUnreadableAuthfileIsAUsageErrorNamingIt() {
     Path missing = dir.resolve("missing.json");
-    Result r =
-        run(
-            "convert",
-            "--source",
-            "oci:" + dir + ":v1",
-            "--target",
-            "oci:" + dir + ":v2",
-            "--authfile",
-            missing.toString());
+    Result r = convertLayoutWith("--authfile", missing.toString());
 
     assertThat(r.code()).isEqualTo(ConverterCli.USAGE);
     assertThat(r.err()).contains("cannot read registry credentials").contains(missing.toString());
+  }
+
+  /** A conversion between OCI layouts (that usage errors stop first) with one more option. */
+  private Result convertLayoutWith(String option, String value) {
+    return run(
+        "convert",
+        "--source",
+        "oci:" + dir + ":v1",
+        "--target",
+        "oci:" + dir + ":v2",
+        option,
+        value);
   }
 }

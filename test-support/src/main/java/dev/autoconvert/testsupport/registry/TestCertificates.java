@@ -68,23 +68,9 @@ public record TestCertificates(Path ca, Path caKey, Path certificate, Path key) 
         key.toString(),
         "-out",
         request.toString());
-    openssl(
-        "x509",
-        "-req",
-        "-days",
-        "2",
-        "-in",
-        request.toString(),
-        "-CA",
-        ca.toString(),
-        "-CAkey",
-        caKey.toString(),
-        "-CAcreateserial",
-        "-extfile",
-        extensions.toString(),
-        "-out",
-        certificate.toString());
-    return new TestCertificates(ca, caKey, certificate, key);
+    TestCertificates created = new TestCertificates(ca, caKey, certificate, key);
+    created.sign(request, certificate, "-extfile", extensions.toString());
+    return created;
   }
 
   /**
@@ -111,22 +97,31 @@ public record TestCertificates(Path ca, Path caKey, Path certificate, Path key) 
         "/CN=autoconvert test client",
         "-out",
         request.toString());
-    openssl(
-        "x509",
-        "-req",
-        "-days",
-        "2",
-        "-in",
-        request.toString(),
-        "-CA",
-        ca.toString(),
-        "-CAkey",
-        caKey.toString(),
-        "-CAcreateserial",
-        "-out",
-        certificate.toString());
+    sign(request, certificate);
     Files.delete(request);
     return new Pair(certificate, key);
+  }
+
+  /** Signs a certificate request with this CA, for two days. */
+  private void sign(Path request, Path certificate, String... options) throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "x509",
+                "-req",
+                "-days",
+                "2",
+                "-in",
+                request.toString(),
+                "-CA",
+                ca.toString(),
+                "-CAkey",
+                caKey.toString(),
+                "-CAcreateserial",
+                "-out",
+                certificate.toString()));
+    command.addAll(List.of(options));
+    openssl(command.toArray(String[]::new));
   }
 
   private static void openssl(String... args) throws IOException {
