@@ -5,9 +5,14 @@ import dev.autoconvert.rules.rule.RuleCatalog;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /api/v1/rules/{id}/reconcile}: reconcile one rule now and report what it did. */
+/**
+ * {@code POST /api/v1/rules/{id}/reconcile}: reconcile one rule now and report what it did; with
+ * {@code ?dryRun=true}, report what it would convert and open no job (a rule can be tried out,
+ * disabled, before it is let loose on a registry).
+ */
 @RestController
 class ReconcileController {
   private final RuleCatalog rules;
@@ -19,8 +24,9 @@ class ReconcileController {
   }
 
   @PostMapping("/api/v1/rules/{id}/reconcile")
-  Reconciler.Report reconcile(@PathVariable UUID id) {
+  Reconciler.Report reconcile(
+      @PathVariable UUID id, @RequestParam(defaultValue = "false") boolean dryRun) {
     return reconciler.reconcile(
-        rules.find(id).orElseThrow(() -> Problems.notFound("no rule with id " + id)));
+        rules.find(id).orElseThrow(() -> Problems.notFound("no rule with id " + id)), dryRun);
   }
 }

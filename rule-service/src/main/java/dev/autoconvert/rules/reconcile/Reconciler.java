@@ -66,10 +66,14 @@ public class Reconciler {
     this.client = registries.client();
   }
 
-  /** What one reconciliation found and did. */
+  /**
+   * What one reconciliation found and did; a dry run opens nothing and lists in {@code wouldOpen}
+   * the jobs it would have opened.
+   */
   public record Report(
       UUID ruleId,
       String rule,
+      boolean dryRun,
       int repositories,
       int tagsMatched,
       int upToDate,
@@ -78,7 +82,12 @@ public class Reconciler {
       int ownOutput,
       int nydusImages,
       List<Opened> opened,
+      List<Candidate> wouldOpen,
       List<String> errors) {}
+
+  /** A tag a dry run found to convert. */
+  public record Candidate(
+      String registry, String repository, String tag, String sourceDigest, String targetTag) {}
 
   /** A job the reconciler opened. */
   public record Opened(
@@ -97,7 +106,7 @@ public class Reconciler {
       return;
     }
     for (Rule rule : rules.enabled()) {
-      Report report = reconcile(rule);
+      Report report = reconcile(rule, false);
       if (!report.opened().isEmpty() || !report.errors().isEmpty()) {
         log.info(
             "reconciled rule '{}': {} tags, {} jobs opened, errors {}",
@@ -109,8 +118,8 @@ public class Reconciler {
     }
   }
 
-  public Report reconcile(Rule rule) {
-    Tally tally = new Tally();
+  public Report reconcile(Rule rule, boolean dryRun) {
+    Tally tally = new Tally(dryRun);
     RuleMatcher matcher = rule.matcher();
     List<String> hosts =
         rule.getRegistry() == null ? registries.hosts() : List.of(rule.getRegistry());
@@ -136,6 +145,7 @@ public class Reconciler {
     return new Report(
         rule.getId(),
         rule.getName(),
+        dryRun,
         tally.repositories,
         tally.tagsMatched,
         tally.upToDate,
@@ -144,10 +154,12 @@ public class Reconciler {
         tally.ownOutput,
         tally.nydusImages,
         List.copyOf(tally.opened),
+        List.copyOf(tally.wouldOpen),
         List.copyOf(tally.errors));
   }
 
   private static final class Tally {
+    final boolean dryRun;
     int repositories;
     int tagsMatched;
     int upToDate;
@@ -156,7 +168,12 @@ public class Reconciler {
     int ownOutput;
     int nydusImages;
     final List<Opened> opened = new ArrayList<>();
+    final List<Candidate> wouldOpen = new ArrayList<>();
     final List<String> errors = new ArrayList<>();
+
+    Tally(boolean dryRun) {
+      this.dryRun = dryRun;
+    }
   }
 
   /** An exact glob names its one repository; anything else needs the catalog. */
@@ -215,6 +232,10 @@ public class Reconciler {
           .filter(manifest -> registries.isNydusImage(host, repository, manifest))
           .isPresent()) {
         tally.nydusImages++;
+        continue;
+      }
+      if (tally.dryRun) {
+        tally.wouldOpen.add(new Candidate(host, repository, tag, digest, targetTag));
         continue;
       }
       ConversionJob job =

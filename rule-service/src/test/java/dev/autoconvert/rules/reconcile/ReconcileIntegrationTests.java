@@ -238,6 +238,44 @@ class ReconcileIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
+  void aDryRunReportsWhatItWouldConvertAndOpensNoJob() throws Exception {
+    LocalRegistry registry = registry();
+    OciLayout layout = OciLayout.create(dir.resolve("layout"));
+    OciLayout.Image v1 = layout.image("v1", "amd64", List.of(layer("dry one")));
+    layout.image("v2", "amd64", List.of(layer("dry two")));
+    String repository = "recon-dry-" + RUN + "/app";
+    registry.pushFromLayout(layout.path(), "v1", repository + ":v1");
+    registry.pushFromLayout(layout.path(), "v2", repository + ":v2");
+    String ruleId = ruleFor(registry, repository, "v*");
+
+    Reply dry = post("/api/v1/rules/" + ruleId + "/reconcile?dryRun=true", null);
+
+    assertThat(dry.status()).as(dry.raw().body()).isEqualTo(200);
+    assertThat(dry.body().get("dryRun").asBoolean()).isTrue();
+    assertThat(dry.body().get("opened")).isEmpty();
+    assertThat(dry.body().get("wouldOpen").valueStream().map(c -> c.get("tag").asString()))
+        .containsExactlyInAnyOrder("v1", "v2");
+    JsonNode first =
+        dry.body()
+            .get("wouldOpen")
+            .valueStream()
+            .filter(c -> c.get("tag").asString().equals("v1"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(first.get("sourceDigest").asString()).isEqualTo(v1.manifest().digest());
+    assertThat(first.get("targetTag").asString()).isEqualTo("v1-nydus");
+    assertThat(get("/api/v1/conversions?repository=" + repository).body().get("total").asInt())
+        .as("a dry run opens no job")
+        .isZero();
+
+    JsonNode real = reconcile(ruleId);
+    assertThat(real.get("dryRun").asBoolean()).isFalse();
+    assertThat(real.get("wouldOpen")).isEmpty();
+    assertThat(real.get("opened").valueStream().map(o -> o.get("tag").asString()))
+        .containsExactlyInAnyOrder("v1", "v2");
+  }
+
+  @Test
   void ruleForAnUnconfiguredRegistryReportsIt() throws Exception {
     String ruleId =
         createRule(
