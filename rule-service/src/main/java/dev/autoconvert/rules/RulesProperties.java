@@ -1,6 +1,7 @@
 package dev.autoconvert.rules;
 
 import dev.autoconvert.bearer.TokenSource;
+import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.contracts.Topics;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -8,9 +9,12 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -34,6 +38,7 @@ import org.springframework.validation.annotation.Validated;
  * @param pushEvents how long processed push event ids are kept for deduplication
  * @param jobs how long finished jobs are kept for the API and dashboards
  * @param topics the Kafka topics rule-service reads and writes
+ * @param notifications where finished conversions are announced
  */
 @Validated
 @ConfigurationProperties("autoconvert.rules")
@@ -50,7 +55,65 @@ public record RulesProperties(
     @DefaultValue @Valid @NotNull Watchdog watchdog,
     @DefaultValue @Valid @NotNull PushEvents pushEvents,
     @DefaultValue @Valid @NotNull Jobs jobs,
-    @DefaultValue @Valid @NotNull KafkaTopics topics) {
+    @DefaultValue @Valid @NotNull KafkaTopics topics,
+    @DefaultValue @Valid @NotNull Notifications notifications) {
+
+  /**
+   * Outbound notifications: every finished job (SUCCEEDED, FAILED, SKIPPED, SUPERSEDED) is POSTed
+   * as JSON to each endpoint that wants its status, at least once, retried with doubling pauses
+   * until delivered or too old.
+   *
+   * @param endpoints where notifications go; none: no notifications
+   * @param pollInterval pause between looks for due deliveries
+   * @param initialBackoff pause after a failed delivery, doubled after each further one
+   * @param maxBackoff longest pause between attempts
+   * @param maxAge a notification not delivered this long after its job finished is given up (logged
+   *     and counted)
+   * @param timeout per delivery
+   */
+  public record Notifications(
+      @DefaultValue List<@Valid Endpoint> endpoints,
+      @DefaultValue("1s") @NotNull Duration pollInterval,
+      @DefaultValue("5s") @NotNull Duration initialBackoff,
+      @DefaultValue("10m") @NotNull Duration maxBackoff,
+      @DefaultValue("24h") @NotNull Duration maxAge,
+      @DefaultValue("10s") @NotNull Duration timeout) {}
+
+  /**
+   * One receiver of notifications (AUTOCONVERT_RULES_NOTIFICATIONS_ENDPOINTS_0_URL and so on).
+   *
+   * @param name its name in metrics and logs
+   * @param url http or https URL the notifications are POSTed to; only its scheme and authority are
+   *     ever logged (webhook URLs often carry a secret in their path)
+   * @param secret key of the {@code X-Autoconvert-Signature} HMAC-SHA256 over the body, so that the
+   *     receiver can tell them from forgeries; optional, never logged
+   * @param statuses the finished states it is told of; all four when empty
+   */
+  public record Endpoint(
+      @NotBlank String name,
+      @NotNull @Pattern(regexp = "https?://.+", message = "must be an http or https URL")
+          String url,
+      String secret,
+      @DefaultValue Set<JobStatus> statuses) {
+    @Override
+    public String toString() {
+      return "Endpoint[name="
+          + name
+          + ", url="
+          + origin()
+          + "/..., secret="
+          + (secret == null ? "<none>" : "****")
+          + ", statuses="
+          + statuses
+          + "]";
+    }
+
+    /** Scheme and authority of the URL: what logs may show. */
+    public String origin() {
+      URI uri = URI.create(url);
+      return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+  }
 
   /**
    * Topic names, the shared ones ({@link Topics}) by default; another set keeps a test run, or a
@@ -230,6 +293,8 @@ public record RulesProperties(
         + jobs
         + ", topics="
         + topics
+        + ", notifications="
+        + notifications
         + "]";
   }
 }

@@ -71,6 +71,15 @@ public abstract class IntegrationTestSupport {
 
   protected static final String REGISTRY = "registry-it.local:5000";
 
+  /** Signs what the {@code all} notification endpoint receives. */
+  protected static final String NOTIFICATION_SECRET = "notify-" + UUID.randomUUID();
+
+  /**
+   * Receives every test's notifications: at {@code /all} each finished job, signed; at {@code
+   * /succeeded} only SUCCEEDED ones.
+   */
+  protected static final NotificationReceiver NOTIFICATIONS = NotificationReceiver.start();
+
   static final String PG_URL =
       env("AUTOCONVERT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/rules_it");
   static final String PG_USER = env("AUTOCONVERT_TEST_PG_USER", "nydus");
@@ -111,6 +120,15 @@ public abstract class IntegrationTestSupport {
     registry.add("autoconvert.rules.jobs.purge-batch-size", () -> "5");
     registry.add("autoconvert.rules.reconcile.registries[0].host", () -> registry().host());
     registry.add("autoconvert.rules.reconcile.registries[0].plain-http", () -> "true");
+    String endpoints = "autoconvert.rules.notifications.endpoints";
+    registry.add(endpoints + "[0].name", () -> "all");
+    registry.add(endpoints + "[0].url", () -> NOTIFICATIONS.url("/all"));
+    registry.add(endpoints + "[0].secret", () -> NOTIFICATION_SECRET);
+    registry.add(endpoints + "[1].name", () -> "succeeded");
+    registry.add(endpoints + "[1].url", () -> NOTIFICATIONS.url("/succeeded"));
+    registry.add(endpoints + "[1].statuses", () -> "SUCCEEDED");
+    registry.add("autoconvert.rules.notifications.poll-interval", () -> "100ms");
+    registry.add("autoconvert.rules.notifications.initial-backoff", () -> "200ms");
   }
 
   /** A real docker-registry for the whole test JVM, started on first use. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -38,14 +39,29 @@ class RulesPropertiesTests {
             new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3),
             new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000),
             new RulesProperties.Jobs(Duration.ofDays(90), Duration.ofHours(1), 1000),
-            new RulesProperties.KafkaTopics("push", "requests", "status"));
+            new RulesProperties.KafkaTopics("push", "requests", "status"),
+            new RulesProperties.Notifications(
+                List.of(
+                    new RulesProperties.Endpoint(
+                        "ci",
+                        "https://hooks.example.com/services/path-secret-value",
+                        "hmac-secret-value",
+                        Set.of())),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(10),
+                Duration.ofHours(24),
+                Duration.ofSeconds(10)));
 
     assertThat(properties.toString())
         .contains("127.0.0.1:5000")
         .contains("robot")
         .doesNotContain("admin-secret-value")
         .doesNotContain("read-secret-value")
-        .doesNotContain("registry-secret-value");
+        .doesNotContain("registry-secret-value")
+        .doesNotContain("path-secret-value")
+        .doesNotContain("hmac-secret-value")
+        .contains("https://hooks.example.com");
   }
 
   @Test
@@ -106,6 +122,7 @@ class RulesPropertiesTests {
         null,
         events,
         jobs,
+        null,
         null);
   }
 

@@ -14,7 +14,7 @@ import java.util.UUID;
  * detail.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record ConversionView(
+public record ConversionView(
     UUID id,
     UUID ruleId,
     JobStatus status,

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -30,6 +31,7 @@ public class Jobs {
   private final Outbox outbox;
   private final JdbcClient jdbc;
   private final String requestsTopic;
+  private final ApplicationEventPublisher events;
 
   Jobs(
       JobRepository jobs,
@@ -37,8 +39,10 @@ public class Jobs {
       ProducedDigests produced,
       Outbox outbox,
       JdbcClient jdbc,
-      RulesProperties properties) {
+      RulesProperties properties,
+      ApplicationEventPublisher events) {
     this.jobs = jobs;
+    this.events = events;
     this.transitions = transitions;
     this.produced = produced;
     this.outbox = outbox;
@@ -64,7 +68,8 @@ public class Jobs {
     if (tooLong.isPresent()) {
       job.fail(FailureCode.TAG_TOO_LONG, tooLong.get(), now);
       jobs.save(job);
-      transitions.save(
+      record(
+          job,
           new JobTransition(
               job.getId(),
               null,
@@ -78,7 +83,8 @@ public class Jobs {
       return job;
     }
     jobs.save(job);
-    transitions.save(
+    record(
+        job,
         new JobTransition(
             job.getId(), null, JobStatus.PENDING, 0, null, null, spec.trigger().name(), now));
     ConversionRequest request = job.request(1, spec.pushedAt());
@@ -170,7 +176,8 @@ public class Jobs {
   public void requeue(ConversionJob job, String why, Instant now) {
     JobStatus before = job.getStatus();
     ConversionRequest request = job.requeue(why, now);
-    transitions.save(
+    record(
+        job,
         new JobTransition(
             job.getId(),
             before,
@@ -188,7 +195,8 @@ public class Jobs {
   public void fail(ConversionJob job, FailureCode code, String why, Instant now) {
     JobStatus before = job.getStatus();
     job.fail(code, why, now);
-    transitions.save(
+    record(
+        job,
         new JobTransition(
             job.getId(), before, JobStatus.FAILED, job.getAttempts(), null, code, why, now));
   }
@@ -216,7 +224,8 @@ public class Jobs {
         && Progression.decide(before, job.getAttempts(), update.status(), update.attempt())
             == Progression.Effect.MOVE) {
       job.queued(at);
-      transitions.save(
+      record(
+          job,
           new JobTransition(
               job.getId(),
               before,
@@ -230,7 +239,8 @@ public class Jobs {
     }
     Progression.Effect effect = job.apply(update);
     if (effect == Progression.Effect.MOVE) {
-      transitions.save(
+      record(
+          job,
           new JobTransition(
               job.getId(),
               before,
@@ -242,5 +252,16 @@ public class Jobs {
               update.at() == null ? job.getUpdatedAt() : update.at()));
     }
     return Optional.of(effect);
+  }
+
+  /**
+   * Saves a transition; one into a terminal state also announces the finished job, in the same
+   * transaction ({@link JobFinished}).
+   */
+  private void record(ConversionJob job, JobTransition transition) {
+    transitions.save(transition);
+    if (transition.getToStatus().terminal()) {
+      events.publishEvent(new JobFinished(ConversionView.of(job)));
+    }
   }
 }

@@ -47,6 +47,7 @@ class RegistriesTests {
         null,
         null,
         null,
+        null,
         null);
   }
 

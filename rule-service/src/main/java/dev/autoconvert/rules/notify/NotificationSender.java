@@ -1,0 +1,219 @@
+package dev.autoconvert.rules.notify;
+
+import dev.autoconvert.rules.RulesProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Delivers due notifications: {@code POST} of the JSON to the endpoint, signed with its secret
+ * ({@code X-Autoconvert-Signature: sha256=<hex HMAC-SHA256 of the body>}), the event id in {@code
+ * X-Autoconvert-Event}. A 2xx answer delivers it; anything else is tried again after a pause that
+ * doubles per attempt, until the notification is {@code maxAge} old. Rows are leased for the time a
+ * delivery may take, so instances share the work and a crash only delays a delivery: receivers may
+ * see an event twice and deduplicate by its id.
+ */
+@Component
+class NotificationSender {
+  private static final Logger log = LoggerFactory.getLogger(NotificationSender.class);
+  private static final int BATCH = 50;
+  private static final Duration RETENTION = Duration.ofDays(7);
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+  private final MeterRegistry meters;
+  private final RulesProperties.Notifications config;
+  private final Map<String, RulesProperties.Endpoint> endpoints;
+  private final HttpClient http;
+
+  NotificationSender(
+      JdbcClient jdbc, TransactionTemplate tx, MeterRegistry meters, RulesProperties properties) {
+    this.jdbc = jdbc;
+    this.tx = tx;
+    this.meters = meters;
+    this.config = properties.notifications();
+    this.endpoints =
+        config.endpoints().stream()
+            .collect(Collectors.toMap(RulesProperties.Endpoint::name, Function.identity()));
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(config.timeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  private record Due(
+      long id, String eventId, String endpoint, byte[] payload, int attempts, Instant createdAt) {}
+
+  @Scheduled(fixedDelayString = "${autoconvert.rules.notifications.poll-interval:1s}")
+  void deliverDue() {
+    if (endpoints.isEmpty()) {
+      return;
+    }
+    try {
+      List<Due> due;
+      do {
+        due = claim();
+        due.forEach(this::deliver);
+      } while (due.size() == BATCH);
+    } catch (RuntimeException e) {
+      log.warn("notification delivery failed, the notifications stay due: {}", e.toString());
+    }
+  }
+
+  /** Leases due rows: pushed ahead by the longest a delivery may take. */
+  private List<Due> claim() {
+    return tx.execute(
+        status -> {
+          List<Due> rows =
+              jdbc.sql(
+                      "SELECT id, event_id, endpoint, payload, attempts, created_at"
+                          + " FROM notifications WHERE delivered_at IS NULL"
+                          + " AND abandoned_at IS NULL AND next_attempt_at <= now()"
+                          + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")
+                  .param(BATCH)
+                  .query(
+                      (rs, n) ->
+                          new Due(
+                              rs.getLong(1),
+                              rs.getString(2),
+                              rs.getString(3),
+                              rs.getBytes(4),
+                              rs.getInt(5),
+                              rs.getTimestamp(6).toInstant()))
+                  .list();
+          if (!rows.isEmpty()) {
+            jdbc.sql("UPDATE notifications SET next_attempt_at = :until WHERE id IN (:ids)")
+                .param(
+                    "until", Timestamp.from(Instant.now().plus(config.timeout().multipliedBy(3))))
+                .param("ids", rows.stream().map(Due::id).toList())
+                .update();
+          }
+          return rows;
+        });
+  }
+
+  private void deliver(Due due) {
+    RulesProperties.Endpoint endpoint = endpoints.get(due.endpoint());
+    String failure =
+        endpoint == null
+            ? "endpoint " + due.endpoint() + " is no longer configured"
+            : post(endpoint, due);
+    if (failure == null) {
+      jdbc.sql(
+              "UPDATE notifications SET delivered_at = now(), attempts = attempts + 1,"
+                  + " last_error = NULL WHERE id = ?")
+          .param(due.id())
+          .update();
+      count(due.endpoint(), "delivered");
+      return;
+    }
+    int attempts = due.attempts() + 1;
+    boolean tooOld =
+        endpoint == null || due.createdAt().plus(config.maxAge()).isBefore(Instant.now());
+    if (tooOld) {
+      log.warn(
+          "giving up notification {} to {} after {} attempts: {}",
+          due.eventId(),
+          due.endpoint(),
+          attempts,
+          failure);
+      jdbc.sql(
+              "UPDATE notifications SET abandoned_at = now(), attempts = ?, last_error = ?"
+                  + " WHERE id = ?")
+          .params(attempts, failure, due.id())
+          .update();
+      count(due.endpoint(), "abandoned");
+      return;
+    }
+    jdbc.sql(
+            "UPDATE notifications SET next_attempt_at = ?, attempts = ?, last_error = ? WHERE id = ?")
+        .params(
+            Timestamp.from(Instant.now().plus(backoff(config, attempts))),
+            attempts,
+            failure,
+            due.id())
+        .update();
+    count(due.endpoint(), "failed");
+  }
+
+  /** Null when delivered, else why not (never the URL: it may hold a secret). */
+  private String post(RulesProperties.Endpoint endpoint, Due due) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(endpoint.url()))
+            .timeout(config.timeout())
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "nydus-autoconvert")
+            .header("X-Autoconvert-Event", due.eventId())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(due.payload()));
+    if (endpoint.secret() != null && !endpoint.secret().isEmpty()) {
+      request.header("X-Autoconvert-Signature", "sha256=" + hmac(endpoint.secret(), due.payload()));
+    }
+    try {
+      int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return status / 100 == 2 ? null : "HTTP " + status + " from " + endpoint.origin();
+    } catch (IOException e) {
+      return "cannot reach " + endpoint.origin() + ": " + e.getClass().getSimpleName();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  /** The pause after {@code attempts} failed attempts. */
+  static Duration backoff(RulesProperties.Notifications config, int attempts) {
+    Duration pause = config.initialBackoff();
+    for (int i = 1; i < attempts && pause.compareTo(config.maxBackoff()) < 0; i++) {
+      pause = pause.multipliedBy(2);
+    }
+    return pause.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : pause;
+  }
+
+  static String hmac(String secret, byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(body));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every Java platform", e);
+    }
+  }
+
+  private void count(String endpoint, String outcome) {
+    meters
+        .counter("autoconvert.notifications", "endpoint", endpoint, "outcome", outcome)
+        .increment();
+  }
+
+  /** Deletes delivered and abandoned notifications after a week; due ones are never deleted. */
+  @Scheduled(fixedDelay = 1, timeUnit = TimeUnit.HOURS, initialDelay = 1)
+  int purge() {
+    return jdbc.sql(
+            "DELETE FROM notifications WHERE (delivered_at IS NOT NULL OR abandoned_at IS NOT NULL)"
+                + " AND created_at < ?")
+        .param(Timestamp.from(Instant.now().minus(RETENTION)))
+        .update();
+  }
+}

@@ -1,0 +1,163 @@
+package dev.autoconvert.rules.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autoconvert.contracts.ConversionRequest;
+import dev.autoconvert.contracts.ConversionStatus;
+import dev.autoconvert.contracts.JobStatus;
+import dev.autoconvert.contracts.JsonCodec;
+import dev.autoconvert.rules.IntegrationTestSupport;
+import dev.autoconvert.rules.NotificationReceiver.Delivery;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Finished jobs are POSTed to the configured endpoints (a receiver in this JVM that refuses every
+ * event's first delivery): signed, retried, once accepted never again, and only to endpoints that
+ * want the job's status.
+ */
+class NotificationsIntegrationTests extends IntegrationTestSupport {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private String repositoryWithRule(String purpose) throws Exception {
+    String repository = "notify-" + purpose + "-" + RUN + "-" + COUNTER.incrementAndGet();
+    createRule(Map.of("name", repository, "registry", REGISTRY, "repositoryPattern", repository));
+    return repository;
+  }
+
+  /** The deliveries of {@code event} once one was accepted. */
+  private static List<Delivery> acceptedDeliveries(String event) throws InterruptedException {
+    return await(
+        () -> NOTIFICATIONS.of(event),
+        deliveries -> deliveries.stream().anyMatch(d -> d.answered() / 100 == 2),
+        WAIT);
+  }
+
+  @Test
+  void aFailedJobIsAnnouncedSignedAndRetriedUntilAccepted() throws Exception {
+    String repository = repositoryWithRule("failed");
+    publish(push(repository, "t".repeat(123), digest("notify-failed" + RUN)));
+    UUID jobId = await(() -> jobIdOf(repository), id -> id != null, WAIT);
+    String event = jobId + "/FAILED";
+
+    List<Delivery> all = acceptedDeliveries(event);
+
+    assertThat(all).extracting(Delivery::path).containsOnly("/all");
+    assertThat(all).extracting(Delivery::answered).containsExactly(503, 204);
+    Delivery accepted = all.get(1);
+    assertThat(accepted.signature())
+        .isEqualTo("sha256=" + NotificationSender.hmac(NOTIFICATION_SECRET, accepted.body()));
+    JsonNode body = JSON.readTree(accepted.body());
+    assertThat(body.get("eventId").asString()).isEqualTo(event);
+    assertThat(body.get("type").asString()).isEqualTo("conversion.finished");
+    assertThat(body.get("conversion").get("id").asString()).isEqualTo(jobId.toString());
+    assertThat(body.get("conversion").get("status").asString()).isEqualTo("FAILED");
+    assertThat(body.get("conversion").get("failureCode").asString()).isEqualTo("TAG_TOO_LONG");
+    assertThat(body.get("conversion").get("sourceRepository").asString()).isEqualTo(repository);
+    assertThat(queryLong("SELECT count(*) FROM notifications WHERE job_id = ?", jobId))
+        .as("the SUCCEEDED-only endpoint is not told of a failure")
+        .isEqualTo(1);
+    assertThat(
+            queryString(
+                "SELECT attempts || ' ' || (delivered_at IS NOT NULL) FROM notifications"
+                    + " WHERE job_id = ?",
+                jobId))
+        .isEqualTo("2 true");
+    // what the dashboard and the alerts read
+    assertThat(call("GET", "/actuator/prometheus", null, null).raw().body())
+        .contains("autoconvert_notifications_total{endpoint=\"all\",outcome=\"delivered\"")
+        .contains("autoconvert_notifications_total{endpoint=\"all\",outcome=\"failed\"");
+  }
+
+  @Test
+  void aSucceededJobReachesEveryEndpointThatWantsIt() throws Exception {
+    String repository = repositoryWithRule("succeeded");
+    publish(push(repository, "v1", digest("notify-succeeded" + RUN)));
+    ConversionRequest request =
+        JsonCodec.decode(
+            requests(key -> key.contains("/" + repository + ":"), 1, WAIT).get(0).value(),
+            ConversionRequest.class);
+    send(
+        STATUS_TOPIC,
+        request.jobId().toString(),
+        new ConversionStatus(
+            request.jobId(),
+            1,
+            JobStatus.SUCCEEDED,
+            "worker-it",
+            Instant.now(),
+            null,
+            null,
+            digest("notify-target" + RUN),
+            null,
+            null));
+    String event = request.jobId() + "/SUCCEEDED";
+
+    List<Delivery> deliveries =
+        await(
+            () -> NOTIFICATIONS.of(event),
+            all -> all.stream().filter(d -> d.answered() / 100 == 2).count() == 2,
+            WAIT);
+
+    assertThat(deliveries)
+        .filteredOn(d -> d.answered() / 100 == 2)
+        .extracting(Delivery::path)
+        .containsExactlyInAnyOrder("/all", "/succeeded");
+    assertThat(deliveries)
+        .filteredOn(d -> d.path().equals("/succeeded"))
+        .extracting(Delivery::signature)
+        .as("an endpoint without a secret gets no signature")
+        .containsOnlyNulls();
+    JsonNode body = JSON.readTree(deliveries.get(deliveries.size() - 1).body());
+    assertThat(body.get("conversion").get("targetDigest").asString())
+        .isEqualTo(digest("notify-target" + RUN));
+  }
+
+  @Test
+  void aNotificationForAnEndpointNoLongerConfiguredIsGivenUp() throws Exception {
+    UUID jobId = UUID.randomUUID();
+    try (var connection = db();
+        var insert =
+            connection.prepareStatement(
+                "INSERT INTO notifications (job_id, event_id, endpoint, payload)"
+                    + " VALUES (?, ?, 'removed', '{}')")) {
+      insert.setObject(1, jobId);
+      insert.setString(2, jobId + "/FAILED");
+      insert.executeUpdate();
+    }
+
+    String error =
+        await(
+            () -> {
+              try {
+                return queryString(
+                    "SELECT last_error FROM notifications WHERE job_id = ?"
+                        + " AND abandoned_at IS NOT NULL",
+                    jobId);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            found -> found != null,
+            WAIT);
+    assertThat(error).isEqualTo("endpoint removed is no longer configured");
+  }
+
+  private UUID jobIdOf(String repository) {
+    try {
+      JsonNode items = get("/api/v1/conversions?repository=" + repository).body().get("items");
+      return items.isEmpty() ? null : UUID.fromString(items.get(0).get("id").asString());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
