@@ -66,12 +66,18 @@ class NotificationsIntegrationTests extends IntegrationTestSupport {
     assertThat(queryLong("SELECT count(*) FROM notifications WHERE job_id = ?", jobId))
         .as("the SUCCEEDED-only endpoint is not told of a failure")
         .isEqualTo(1);
+    JsonNode listed = call("GET", "/api/v1/notifications?jobId=" + jobId, READ_TOKEN, null).body();
+    assertThat(listed.get("total").asInt()).isEqualTo(1);
+    JsonNode notification = listed.get("items").get(0);
+    assertThat(notification.get("endpoint").asString()).isEqualTo("all");
+    assertThat(notification.get("state").asString()).isEqualTo("DELIVERED");
+    assertThat(notification.get("attempts").asInt()).isEqualTo(2);
+    assertThat(notification.get("eventId").asString()).isEqualTo(event);
     assertThat(
-            queryString(
-                "SELECT attempts || ' ' || (delivered_at IS NOT NULL) FROM notifications"
-                    + " WHERE job_id = ?",
-                jobId))
-        .isEqualTo("2 true");
+            post("/api/v1/notifications/" + notification.get("id").asLong() + "/redeliver", null)
+                .status())
+        .as("only an abandoned notification is sent again")
+        .isEqualTo(409);
     // what the dashboard and the alerts read
     assertThat(call("GET", "/actuator/prometheus", null, null).raw().body())
         .contains("autoconvert_notifications_total{endpoint=\"all\",outcome=\"delivered\"")
@@ -150,6 +156,35 @@ class NotificationsIntegrationTests extends IntegrationTestSupport {
             found -> found != null,
             WAIT);
     assertThat(error).isEqualTo("endpoint removed is no longer configured");
+    JsonNode abandoned =
+        get("/api/v1/notifications?state=ABANDONED&endpoint=removed&jobId=" + jobId)
+            .body()
+            .get("items")
+            .get(0);
+    assertThat(abandoned.get("lastError").asString()).isEqualTo(error);
+    String redeliver = "/api/v1/notifications/" + abandoned.get("id").asLong() + "/redeliver";
+    assertThat(call("POST", redeliver, READ_TOKEN, null).status()).isEqualTo(403);
+
+    Reply again = post(redeliver, null);
+
+    assertThat(again.status()).as(again.raw().body()).isEqualTo(200);
+    assertThat(again.body().get("state").asString()).isEqualTo("PENDING");
+    assertThat(
+            await(
+                () -> {
+                  try {
+                    return queryLong(
+                        "SELECT count(*) FROM notifications WHERE job_id = ?"
+                            + " AND abandoned_at IS NOT NULL AND attempts = 2",
+                        jobId);
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                abandonedTwice -> abandonedTwice == 1,
+                WAIT))
+        .as("tried once more, and given up again: the endpoint is still gone")
+        .isEqualTo(1);
   }
 
   private UUID jobIdOf(String repository) {
