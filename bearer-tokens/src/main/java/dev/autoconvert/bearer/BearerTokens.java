@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -81,6 +82,14 @@ public final class BearerTokens {
       }
     }
     return false;
+  }
+
+  /**
+   * A short name for a token that tells tokens apart in logs and audit records without revealing
+   * them: {@code sha256:} and the first 12 hex digits of its SHA-256.
+   */
+  public static String fingerprint(String token) {
+    return "sha256:" + HexFormat.of().formatHex(sha256(token), 0, 6);
   }
 
   /** How many tokens are accepted. */

@@ -91,8 +91,10 @@ public final class TokenSource {
     try {
       snapshot = new Snapshot(read(file, setting), stamp);
       LOG.log(Level.INFO, "{0}_FILE: read {1} again: {2}", setting, file, snapshot.tokens());
-    } catch (IOException | IllegalArgumentException e) {
-      warnOnce(seen, stamp, file + " " + e.getMessage());
+    } catch (IOException e) {
+      warnOnce(seen, stamp, "cannot read " + file + " (" + e + ")");
+    } catch (IllegalArgumentException noToken) {
+      warnOnce(seen, stamp, file + " holds no token");
     }
   }
 

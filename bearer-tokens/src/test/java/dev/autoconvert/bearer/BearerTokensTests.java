@@ -50,4 +50,11 @@ class BearerTokensTests {
   void neverPrintsATokenOrItsHash() {
     assertThat(BearerTokens.parse("s3cret,other", "X")).hasToString("BearerTokens[2 tokens]");
   }
+
+  @Test
+  void aFingerprintTellsTokensApartWithoutShowingThem() {
+    // sha256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
+    assertThat(BearerTokens.fingerprint("abc")).isEqualTo("sha256:ba7816bf8f01");
+    assertThat(BearerTokens.fingerprint("abd")).isNotEqualTo(BearerTokens.fingerprint("abc"));
+  }
 }

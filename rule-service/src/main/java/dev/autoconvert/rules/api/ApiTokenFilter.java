@@ -23,7 +23,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * in constant time ({@link BearerTokens}) and never logged.
  */
 @Component
-class ApiTokenFilter extends OncePerRequestFilter {
+public class ApiTokenFilter extends OncePerRequestFilter {
+  /**
+   * Request attribute naming who sends the request: the role and the token's {@link
+   * BearerTokens#fingerprint}, e.g. {@code admin sha256:0123456789ab}.
+   */
+  public static final String ACTOR = "autoconvert.actor";
+
   private final TokenSource adminTokens;
   private final TokenSource readTokens;
 
@@ -61,6 +67,8 @@ class ApiTokenFilter extends OncePerRequestFilter {
           "the read-only token cannot " + request.getMethod() + " " + request.getRequestURI());
       return;
     }
+    request.setAttribute(
+        ACTOR, (admin ? "admin " : "read ") + BearerTokens.fingerprint(presented.get()));
     chain.doFilter(request, response);
   }
 

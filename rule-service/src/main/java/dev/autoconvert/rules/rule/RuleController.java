@@ -1,5 +1,6 @@
 package dev.autoconvert.rules.rule;
 
+import dev.autoconvert.rules.api.ApiTokenFilter;
 import dev.autoconvert.rules.api.PageView;
 import dev.autoconvert.rules.api.Problems;
 import dev.autoconvert.rules.job.TagLimit;
@@ -20,21 +21,27 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Rules CRUD and the matching dry run under {@code /api/v1/rules}. */
+/**
+ * Rules CRUD, each change recorded with who made it ({@code /{id}/history}), and the matching dry
+ * run under {@code /api/v1/rules}.
+ */
 @RestController
 @RequestMapping("/api/v1/rules")
 class RuleController {
   private final RuleRepository rules;
   private final RuleCatalog catalog;
+  private final RuleChanges changes;
 
-  RuleController(RuleRepository rules, RuleCatalog catalog) {
+  RuleController(RuleRepository rules, RuleCatalog catalog, RuleChanges changes) {
     this.rules = rules;
     this.catalog = catalog;
+    this.changes = changes;
   }
 
   @GetMapping
@@ -53,23 +60,51 @@ class RuleController {
 
   @PostMapping
   @Transactional
-  ResponseEntity<RuleView> create(@Valid @RequestBody RuleRequest request) {
+  ResponseEntity<RuleView> create(
+      @Valid @RequestBody RuleRequest request,
+      @RequestAttribute(ApiTokenFilter.ACTOR) String actor) {
     Instant now = Instant.now();
     RuleView saved = save(new Rule(UUID.randomUUID(), now), request, now);
+    changes.record(RuleChanges.Action.CREATED, null, saved, actor, now);
     return ResponseEntity.created(URI.create("/api/v1/rules/" + saved.id())).body(saved);
   }
 
   @PutMapping("/{id}")
   @Transactional
-  RuleView replace(@PathVariable UUID id, @Valid @RequestBody RuleRequest request) {
-    return save(find(id), request, Instant.now());
+  RuleView replace(
+      @PathVariable UUID id,
+      @Valid @RequestBody RuleRequest request,
+      @RequestAttribute(ApiTokenFilter.ACTOR) String actor) {
+    Rule rule = find(id);
+    RuleView before = RuleView.of(rule);
+    Instant now = Instant.now();
+    RuleView after = save(rule, request, now);
+    changes.record(RuleChanges.Action.REPLACED, before, after, actor, now);
+    return after;
   }
 
   @DeleteMapping("/{id}")
   @Transactional
-  ResponseEntity<Void> delete(@PathVariable UUID id) {
-    rules.delete(find(id));
+  ResponseEntity<Void> delete(
+      @PathVariable UUID id, @RequestAttribute(ApiTokenFilter.ACTOR) String actor) {
+    Rule rule = find(id);
+    rules.delete(rule);
+    changes.record(RuleChanges.Action.DELETED, RuleView.of(rule), null, actor, Instant.now());
     return ResponseEntity.noContent().build();
+  }
+
+  /** The rule's changes, newest first; a deleted rule's too. */
+  @GetMapping("/{id}/history")
+  PageView<RuleChanges.ChangeView> history(
+      @PathVariable UUID id,
+      @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "20") int size) {
+    PageView.checkPaging(page, size);
+    long total = changes.count(id);
+    if (total == 0 && rules.findById(id).isEmpty()) {
+      throw Problems.notFound("no rule with id " + id);
+    }
+    return new PageView<>(changes.of(id, page, size), page, size, total);
   }
 
   /** Which rules would match a push of {@code repository:tag} (disabled ones are flagged). */

@@ -2,11 +2,14 @@ package dev.autoconvert.rules.rule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoconvert.bearer.BearerTokens;
 import dev.autoconvert.rules.IntegrationTestSupport;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 class RuleApiIntegrationTests extends IntegrationTestSupport {
 
@@ -133,6 +136,37 @@ class RuleApiIntegrationTests extends IntegrationTestSupport {
 
     Reply bothAsOne = call("GET", "/api/v1/rules", ADMIN_TOKEN + "," + NEXT_ADMIN_TOKEN, null);
     assertThat(bothAsOne.status()).isEqualTo(401);
+  }
+
+  @Test
+  void everyChangeIsRecordedWithTheTokenThatMadeItAndOutlivesTheRule() throws Exception {
+    Map<String, Object> body = rule("history");
+    Reply created = call("POST", "/api/v1/rules", NEXT_ADMIN_TOKEN, body);
+    String id = created.body().get("id").asString();
+    body.put("enabled", false);
+    assertThat(call("PUT", "/api/v1/rules/" + id, ADMIN_TOKEN, body).status()).isEqualTo(200);
+    assertThat(call("DELETE", "/api/v1/rules/" + id, ADMIN_TOKEN, null).status()).isEqualTo(204);
+
+    Reply history = call("GET", "/api/v1/rules/" + id + "/history", READ_TOKEN, null);
+
+    assertThat(history.status()).as(history.raw().body()).isEqualTo(200);
+    assertThat(history.body().get("total").asInt()).isEqualTo(3);
+    JsonNode items = history.body().get("items");
+    assertThat(items.valueStream().map(c -> c.get("action").asString()))
+        .containsExactly("DELETED", "REPLACED", "CREATED");
+    assertThat(items.valueStream().map(c -> c.get("actor").asString()))
+        .containsExactly(
+            "admin " + BearerTokens.fingerprint(ADMIN_TOKEN),
+            "admin " + BearerTokens.fingerprint(ADMIN_TOKEN),
+            "admin " + BearerTokens.fingerprint(NEXT_ADMIN_TOKEN));
+    assertThat(history.raw().body()).doesNotContain(ADMIN_TOKEN).doesNotContain(NEXT_ADMIN_TOKEN);
+    JsonNode replaced = items.get(1);
+    assertThat(replaced.get("before").get("enabled").asBoolean()).isTrue();
+    assertThat(replaced.get("after").get("enabled").asBoolean()).isFalse();
+    assertThat(items.get(2).get("before").isNull()).isTrue();
+    assertThat(items.get(0).get("after").isNull()).isTrue();
+    assertThat(items.get(0).get("before").get("name").asString()).isEqualTo("history-" + RUN);
+    assertThat(get("/api/v1/rules/" + UUID.randomUUID() + "/history").status()).isEqualTo(404);
   }
 
   @Test
