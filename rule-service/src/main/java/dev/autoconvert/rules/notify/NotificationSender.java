@@ -83,7 +83,12 @@ class NotificationSender {
     }
   }
 
-  /** Leases due rows: pushed ahead by the longest a delivery may take. */
+  /** Long enough for every delivery of a batch to time out, one after the other. */
+  private Duration lease(int rows) {
+    return config.timeout().multipliedBy(rows + 1L);
+  }
+
+  /** Leases due rows: pushed ahead by the longest their deliveries may take. */
   private List<Due> claim() {
     return tx.execute(
         status -> {
@@ -106,8 +111,7 @@ class NotificationSender {
                   .list();
           if (!rows.isEmpty()) {
             jdbc.sql("UPDATE notifications SET next_attempt_at = :until WHERE id IN (:ids)")
-                .param(
-                    "until", Timestamp.from(Instant.now().plus(config.timeout().multipliedBy(3))))
+                .param("until", Timestamp.from(Instant.now().plus(lease(rows.size()))))
                 .param("ids", rows.stream().map(Due::id).toList())
                 .update();
           }
