@@ -76,9 +76,12 @@ public abstract class IntegrationTestSupport {
 
   /**
    * Receives every test's notifications: at {@code /all} each finished job, signed; at {@code
-   * /succeeded} only SUCCEEDED ones.
+   * /succeeded} only SUCCEEDED ones; at {@code /slow}, which answers too late, SKIPPED ones.
    */
   protected static final NotificationReceiver NOTIFICATIONS = NotificationReceiver.start();
+
+  /** How long rule-service waits for an endpoint's answer (the receiver's /slow takes longer). */
+  protected static final Duration NOTIFICATION_TIMEOUT = Duration.ofSeconds(2);
 
   static final String PG_URL =
       env("AUTOCONVERT_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/rules_it");
@@ -127,6 +130,11 @@ public abstract class IntegrationTestSupport {
     registry.add(endpoints + "[1].name", () -> "succeeded");
     registry.add(endpoints + "[1].url", () -> NOTIFICATIONS.url("/succeeded"));
     registry.add(endpoints + "[1].statuses", () -> "SUCCEEDED");
+    registry.add(endpoints + "[2].name", () -> "slow");
+    registry.add(endpoints + "[2].url", () -> NOTIFICATIONS.url("/slow"));
+    registry.add(endpoints + "[2].statuses", () -> "SKIPPED");
+    registry.add(
+        "autoconvert.rules.notifications.timeout", () -> NOTIFICATION_TIMEOUT.toMillis() + "ms");
     registry.add("autoconvert.rules.notifications.poll-interval", () -> "100ms");
     registry.add("autoconvert.rules.notifications.initial-backoff", () -> "200ms");
   }

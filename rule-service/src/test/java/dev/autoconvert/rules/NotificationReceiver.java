@@ -5,18 +5,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 
 /**
  * An HTTP endpoint for rule-service's notifications, on 127.0.0.1: it records every delivery and
- * refuses the first one of each event with 503, so every notification is seen retried.
+ * refuses the first one of each event with 503, so every notification is seen retried. At {@code
+ * /slow} it answers only after {@link #SLOW}, longer than rule-service waits.
  */
 public final class NotificationReceiver {
   /** One delivery as it arrived, and what it was answered. */
-  public record Delivery(String path, String event, String signature, byte[] body, int answered) {}
+  public record Delivery(
+      String path, String event, String signature, byte[] body, int answered, Instant at) {}
+
+  public static final Duration SLOW = Duration.ofSeconds(5);
 
   private final HttpServer server;
   private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
@@ -31,16 +38,26 @@ public final class NotificationReceiver {
           String event = exchange.getRequestHeaders().getFirst("X-Autoconvert-Event");
           String path = exchange.getRequestURI().getPath();
           int status = refusedOnce.add(path + " " + event) ? 503 : 204;
+          Instant at = Instant.now();
           deliveries.add(
               new Delivery(
                   path,
                   event,
                   exchange.getRequestHeaders().getFirst("X-Autoconvert-Signature"),
                   body,
-                  status));
+                  status,
+                  at));
+          if (path.equals("/slow")) {
+            try {
+              Thread.sleep(SLOW.toMillis());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           exchange.sendResponseHeaders(status, -1);
           exchange.close();
         });
+    server.setExecutor(Executors.newCachedThreadPool()); // a slow answer holds up no other
     server.start();
   }
 

@@ -9,19 +9,25 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -31,12 +37,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Delivers due notifications: {@code POST} of the JSON to the endpoint, signed with its secret
  * ({@code X-Autoconvert-Signature: sha256=<hex HMAC-SHA256 of the body>}), the event id in {@code
  * X-Autoconvert-Event}. A 2xx answer delivers it; anything else is tried again after a pause that
- * doubles per attempt, until the notification is {@code maxAge} old. Rows are leased for the time a
- * delivery may take, so instances share the work and a crash only delays a delivery: receivers may
- * see an event twice and deduplicate by its id.
+ * doubles per attempt, until the notification is {@code maxAge} old. Each endpoint has a delivery
+ * loop of its own, so an endpoint that times out delays no other. Rows are leased for the time
+ * their deliveries may take, so instances share the work and a crash only delays a delivery:
+ * receivers may see an event twice and deduplicate by its id.
  */
 @Component
-class NotificationSender {
+class NotificationSender implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(NotificationSender.class);
   private static final int BATCH = 50;
   private static final Duration RETENTION = Duration.ofDays(7);
@@ -47,6 +54,7 @@ class NotificationSender {
   private final RulesProperties.Notifications config;
   private final Map<String, RulesProperties.Endpoint> endpoints;
   private final HttpClient http;
+  private ScheduledExecutorService loops;
 
   NotificationSender(
       JdbcClient jdbc, TransactionTemplate tx, MeterRegistry meters, RulesProperties properties) {
@@ -67,20 +75,66 @@ class NotificationSender {
   private record Due(
       long id, String eventId, String endpoint, byte[] payload, int attempts, Instant createdAt) {}
 
-  @Scheduled(fixedDelayString = "${autoconvert.rules.notifications.poll-interval:1s}")
-  void deliverDue() {
-    if (endpoints.isEmpty()) {
-      return;
+  @Override
+  public synchronized void start() {
+    AtomicInteger n = new AtomicInteger();
+    loops =
+        Executors.newScheduledThreadPool(
+            Math.max(1, endpoints.size()),
+            r -> {
+              Thread t = new Thread(r, "notify-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    long every = config.pollInterval().toMillis();
+    for (String endpoint : endpoints.keySet()) {
+      loops.scheduleWithFixedDelay(() -> deliverDue(endpoint), every, every, TimeUnit.MILLISECONDS);
     }
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (loops != null) {
+      loops.shutdownNow();
+      loops = null;
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return loops != null;
+  }
+
+  /** One endpoint's loop: its due notifications, a batch at a time. */
+  void deliverDue(String endpoint) {
     try {
       List<Due> due;
       do {
-        due = claim();
+        due = claim(endpoint);
         due.forEach(this::deliver);
-      } while (due.size() == BATCH);
+      } while (due.size() == BATCH && !Thread.currentThread().isInterrupted());
     } catch (RuntimeException e) {
-      log.warn("notification delivery failed, the notifications stay due: {}", e.toString());
+      log.warn(
+          "notification delivery to {} failed, its notifications stay due: {}",
+          endpoint,
+          e.toString());
     }
+  }
+
+  /** Gives up notifications for endpoints no longer configured: nobody would deliver them. */
+  @Scheduled(fixedDelayString = "${autoconvert.rules.notifications.poll-interval:1s}")
+  void abandonOrphans() {
+    List<Due> orphans =
+        jdbc.sql(
+                "SELECT id, event_id, endpoint, payload, attempts, created_at FROM notifications"
+                    + " WHERE delivered_at IS NULL AND abandoned_at IS NULL"
+                    + (endpoints.isEmpty() ? "" : " AND endpoint NOT IN (:names)")
+                    + " ORDER BY id LIMIT "
+                    + BATCH)
+            .params(Map.of("names", List.copyOf(endpoints.keySet())))
+            .query(NotificationSender::due)
+            .list();
+    orphans.forEach(this::deliver);
   }
 
   /** Long enough for every delivery of a batch to time out, one after the other. */
@@ -88,26 +142,20 @@ class NotificationSender {
     return config.timeout().multipliedBy(rows + 1L);
   }
 
-  /** Leases due rows: pushed ahead by the longest their deliveries may take. */
-  private List<Due> claim() {
+  /** Leases an endpoint's due rows: pushed ahead by the longest their deliveries may take. */
+  private List<Due> claim(String endpoint) {
     return tx.execute(
         status -> {
           List<Due> rows =
               jdbc.sql(
                       "SELECT id, event_id, endpoint, payload, attempts, created_at"
-                          + " FROM notifications WHERE delivered_at IS NULL"
-                          + " AND abandoned_at IS NULL AND next_attempt_at <= now()"
-                          + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")
-                  .param(BATCH)
-                  .query(
-                      (rs, n) ->
-                          new Due(
-                              rs.getLong(1),
-                              rs.getString(2),
-                              rs.getString(3),
-                              rs.getBytes(4),
-                              rs.getInt(5),
-                              rs.getTimestamp(6).toInstant()))
+                          + " FROM notifications WHERE endpoint = :endpoint"
+                          + " AND delivered_at IS NULL AND abandoned_at IS NULL"
+                          + " AND next_attempt_at <= now()"
+                          + " ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED")
+                  .param("endpoint", endpoint)
+                  .param("limit", BATCH)
+                  .query(NotificationSender::due)
                   .list();
           if (!rows.isEmpty()) {
             jdbc.sql("UPDATE notifications SET next_attempt_at = :until WHERE id IN (:ids)")
@@ -117,6 +165,16 @@ class NotificationSender {
           }
           return rows;
         });
+  }
+
+  private static Due due(ResultSet rs, int row) throws SQLException {
+    return new Due(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getBytes(4),
+        rs.getInt(5),
+        rs.getTimestamp(6).toInstant());
   }
 
   private void deliver(Due due) {

@@ -86,27 +86,8 @@ class NotificationsIntegrationTests extends IntegrationTestSupport {
 
   @Test
   void aSucceededJobReachesEveryEndpointThatWantsIt() throws Exception {
-    String repository = repositoryWithRule("succeeded");
-    publish(push(repository, "v1", digest("notify-succeeded" + RUN)));
-    ConversionRequest request =
-        JsonCodec.decode(
-            requests(key -> key.contains("/" + repository + ":"), 1, WAIT).get(0).value(),
-            ConversionRequest.class);
-    send(
-        STATUS_TOPIC,
-        request.jobId().toString(),
-        new ConversionStatus(
-            request.jobId(),
-            1,
-            JobStatus.SUCCEEDED,
-            "worker-it",
-            Instant.now(),
-            null,
-            null,
-            digest("notify-target" + RUN),
-            null,
-            null));
-    String event = request.jobId() + "/SUCCEEDED";
+    UUID jobId = finishedByWorker("succeeded", JobStatus.SUCCEEDED, digest("notify-target" + RUN));
+    String event = jobId + "/SUCCEEDED";
 
     List<Delivery> deliveries =
         await(
@@ -126,6 +107,30 @@ class NotificationsIntegrationTests extends IntegrationTestSupport {
     JsonNode body = JSON.readTree(deliveries.get(deliveries.size() - 1).body());
     assertThat(body.get("conversion").get("targetDigest").asString())
         .isEqualTo(digest("notify-target" + RUN));
+  }
+
+  @Test
+  void anEndpointThatTimesOutDelaysNoOther() throws Exception {
+    UUID jobId = finishedByWorker("skipped", JobStatus.SKIPPED, null);
+    String event = jobId + "/SKIPPED";
+
+    Delivery accepted =
+        acceptedDeliveries(event).stream()
+            .filter(d -> d.answered() / 100 == 2)
+            .findFirst()
+            .orElseThrow();
+    Delivery slow =
+        await(
+                () ->
+                    NOTIFICATIONS.of(event).stream().filter(d -> d.path().equals("/slow")).toList(),
+                found -> !found.isEmpty(),
+                WAIT)
+            .get(0);
+
+    assertThat(accepted.path()).isEqualTo("/all");
+    assertThat(Duration.between(slow.at(), accepted.at()))
+        .as("/all's second attempt did not wait for /slow's first to time out")
+        .isLessThan(NOTIFICATION_TIMEOUT);
   }
 
   @Test
@@ -185,6 +190,24 @@ class NotificationsIntegrationTests extends IntegrationTestSupport {
                 WAIT))
         .as("tried once more, and given up again: the endpoint is still gone")
         .isEqualTo(1);
+  }
+
+  /** A job a rule opens for a push, then ends as a worker reports it. */
+  private UUID finishedByWorker(String purpose, JobStatus status, String targetDigest)
+      throws Exception {
+    String repository = repositoryWithRule(purpose);
+    publish(push(repository, "v1", digest("notify-" + purpose + RUN)));
+    UUID jobId =
+        JsonCodec.decode(
+                requests(key -> key.contains("/" + repository + ":"), 1, WAIT).get(0).value(),
+                ConversionRequest.class)
+            .jobId();
+    send(
+        STATUS_TOPIC,
+        jobId.toString(),
+        new ConversionStatus(
+            jobId, 1, status, "worker-it", Instant.now(), null, null, targetDigest, null, null));
+    return jobId;
   }
 
   private UUID jobIdOf(String repository) {
