@@ -36,6 +36,7 @@ public record ProxySettings(InetSocketAddress https, InetSocketAddress http, Lis
   public static final ProxySettings NONE = new ProxySettings(null, null, List.of());
 
   private static final Pattern HOST_PORT = Pattern.compile("(.*):(\\d{1,5})");
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   public ProxySettings {
     noProxy = List.copyOf(noProxy);
@@ -177,14 +178,24 @@ public record ProxySettings(InetSocketAddress https, InetSocketAddress http, Lis
 
   /** The address a literal IPv4 or IPv6 string names, or null for a host name (never resolved). */
   private static InetAddress literalIp(String text) {
-    boolean literal =
-        text.matches("[0-9.]+") && text.chars().filter(c -> c == '.').count() == 3
-            || text.contains(":") && text.matches("[0-9a-fA-F:.]+");
-    if (!literal) {
-      return null;
-    }
     try {
-      return InetAddress.getByName(text);
+      if (IPV4.matcher(text).matches()) {
+        // built from the bytes: an out-of-range part must not become a DNS lookup
+        byte[] bytes = new byte[4];
+        String[] parts = text.split("\\.");
+        for (int i = 0; i < 4; i++) {
+          int part = Integer.parseInt(parts[i]);
+          if (part > 255) {
+            return null;
+          }
+          bytes[i] = (byte) part;
+        }
+        return InetAddress.getByAddress(bytes);
+      }
+      // a string with a colon is parsed as an IPv6 literal, never looked up
+      return text.contains(":") && text.matches("[0-9a-fA-F:.]+")
+          ? InetAddress.getByName(text)
+          : null;
     } catch (UnknownHostException e) {
       return null;
     }

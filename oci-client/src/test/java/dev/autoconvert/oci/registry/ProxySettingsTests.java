@@ -76,6 +76,7 @@ class ProxySettingsTests {
         "10.0.0.0/8              | 10.200.3.4           | 443  | true",
         "10.0.0.0/8              | 11.0.0.1             | 443  | false",
         "10.0.0.0/8              | ten.example          | 443  | false",
+        "999.1.2.3               | 999.1.2.3            | 443  | true",
         "fd00::/8                | [fd12::1]            | 443  | true",
         "[fd12::1]:5000          | [fd12::1]            | 5000 | true",
         "'other.example, registry.example' | registry.example | 443 | true",
