@@ -15,9 +15,10 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManager;
@@ -44,18 +45,18 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  */
 public final class RegistryTls {
   /** The JVM's trust store alone, no client certificate. */
-  public static final RegistryTls JVM_DEFAULT = new RegistryTls(null, Map.of());
+  public static final RegistryTls JVM_DEFAULT = new RegistryTls(null, new TreeMap<>());
 
   private static final String CA_SUFFIX = ".crt";
   private static final String CERT_SUFFIX = ".cert";
   private static final String KEY_SUFFIX = ".key";
 
   private final SSLContext shared;
-  private final Map<String, SSLContext> perRegistry;
+  private final SortedMap<String, SSLContext> perRegistry;
 
-  private RegistryTls(SSLContext shared, Map<String, SSLContext> perRegistry) {
+  private RegistryTls(SSLContext shared, SortedMap<String, SSLContext> perRegistry) {
     this.shared = shared;
-    this.perRegistry = Map.copyOf(perRegistry);
+    this.perRegistry = Collections.unmodifiableSortedMap(perRegistry);
   }
 
   /**
@@ -67,7 +68,7 @@ public final class RegistryTls {
    */
   public static RegistryTls load(Path caFileOrNull, Path certsDirectoryOrNull) throws IOException {
     List<X509Certificate> common = caFileOrNull == null ? List.of() : certificates(caFileOrNull);
-    Map<String, SSLContext> perRegistry = new TreeMap<>();
+    SortedMap<String, SSLContext> perRegistry = new TreeMap<>();
     if (certsDirectoryOrNull != null) {
       if (!Files.isDirectory(certsDirectoryOrNull)) {
         throw new IOException(certsDirectoryOrNull + " is not a directory");
@@ -89,7 +90,7 @@ public final class RegistryTls {
 
   /** Registries with a directory of their own. */
   public List<String> registries() {
-    return List.copyOf(new TreeMap<>(perRegistry).keySet());
+    return List.copyOf(perRegistry.keySet());
   }
 
   @Override

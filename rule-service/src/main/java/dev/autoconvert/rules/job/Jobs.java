@@ -42,12 +42,12 @@ public class Jobs {
       RulesProperties properties,
       ApplicationEventPublisher events) {
     this.jobs = jobs;
-    this.events = events;
     this.transitions = transitions;
     this.produced = produced;
     this.outbox = outbox;
     this.jdbc = jdbc;
     this.requestsTopic = properties.topics().conversionRequests();
+    this.events = events;
   }
 
   /** The next value of the service-wide push order (ConversionRequest.sequence). */

@@ -48,6 +48,9 @@ class NotificationSender implements SmartLifecycle {
   private static final int BATCH = 50;
   private static final Duration RETENTION = Duration.ofDays(7);
 
+  /** What {@link #due} reads, in its order. */
+  private static final String DUE_COLUMNS = "id, event_id, endpoint, payload, attempts, created_at";
+
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
   private final MeterRegistry meters;
@@ -126,7 +129,9 @@ class NotificationSender implements SmartLifecycle {
   void abandonOrphans() {
     List<Due> orphans =
         jdbc.sql(
-                "SELECT id, event_id, endpoint, payload, attempts, created_at FROM notifications"
+                "SELECT "
+                    + DUE_COLUMNS
+                    + " FROM notifications"
                     + " WHERE delivered_at IS NULL AND abandoned_at IS NULL"
                     + (endpoints.isEmpty() ? "" : " AND endpoint NOT IN (:names)")
                     + " ORDER BY id LIMIT "
@@ -148,7 +153,8 @@ class NotificationSender implements SmartLifecycle {
         status -> {
           List<Due> rows =
               jdbc.sql(
-                      "SELECT id, event_id, endpoint, payload, attempts, created_at"
+                      "SELECT "
+                          + DUE_COLUMNS
                           + " FROM notifications WHERE endpoint = :endpoint"
                           + " AND delivered_at IS NULL AND abandoned_at IS NULL"
                           + " AND next_attempt_at <= now()"
