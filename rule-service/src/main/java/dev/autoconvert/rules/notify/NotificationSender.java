@@ -124,22 +124,32 @@ class NotificationSender implements SmartLifecycle {
     }
   }
 
-  /** Gives up notifications for endpoints no longer configured: nobody would deliver them. */
-  @Scheduled(fixedDelayString = "${autoconvert.rules.notifications.poll-interval:1s}")
+  /**
+   * Gives up notifications for endpoints this instance does not know once they are {@code maxAge}
+   * old: by then no instance has delivered them. Younger ones are left alone, since during a
+   * rolling update that adds an endpoint, instances that already have it deliver to it while older
+   * ones still run.
+   */
+  @Scheduled(fixedDelay = 1, timeUnit = TimeUnit.HOURS)
   void abandonOrphans() {
-    List<Due> orphans =
-        jdbc.sql(
-                "SELECT "
-                    + DUE_COLUMNS
-                    + " FROM notifications"
-                    + " WHERE delivered_at IS NULL AND abandoned_at IS NULL"
-                    + (endpoints.isEmpty() ? "" : " AND endpoint NOT IN (:names)")
-                    + " ORDER BY id LIMIT "
-                    + BATCH)
-            .params(Map.of("names", List.copyOf(endpoints.keySet())))
-            .query(NotificationSender::due)
-            .list();
-    orphans.forEach(this::deliver);
+    List<Due> orphans;
+    do {
+      orphans =
+          jdbc.sql(
+                  "SELECT "
+                      + DUE_COLUMNS
+                      + " FROM notifications"
+                      + " WHERE delivered_at IS NULL AND abandoned_at IS NULL"
+                      + " AND created_at < :cutoff"
+                      + (endpoints.isEmpty() ? "" : " AND endpoint NOT IN (:names)")
+                      + " ORDER BY id LIMIT "
+                      + BATCH)
+              .param("cutoff", Timestamp.from(Instant.now().minus(config.maxAge())))
+              .params(Map.of("names", List.copyOf(endpoints.keySet())))
+              .query(NotificationSender::due)
+              .list();
+      orphans.forEach(this::deliver);
+    } while (orphans.size() == BATCH);
   }
 
   /** Long enough for every delivery of a batch to time out, one after the other. */
@@ -187,7 +197,7 @@ class NotificationSender implements SmartLifecycle {
     RulesProperties.Endpoint endpoint = endpoints.get(due.endpoint());
     String failure =
         endpoint == null
-            ? "endpoint " + due.endpoint() + " is no longer configured"
+            ? "endpoint " + due.endpoint() + " is not configured"
             : post(endpoint, due);
     if (failure == null) {
       jdbc.sql(

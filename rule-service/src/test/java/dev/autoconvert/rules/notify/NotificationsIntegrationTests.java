@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * want the job's status.
  */
 class NotificationsIntegrationTests extends IntegrationTestSupport {
+  @Autowired NotificationSender sender;
+
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -134,39 +137,32 @@ class NotificationsIntegrationTests extends IntegrationTestSupport {
   }
 
   @Test
-  void aNotificationForAnEndpointNoLongerConfiguredIsGivenUp() throws Exception {
-    UUID jobId = UUID.randomUUID();
-    try (var connection = db();
-        var insert =
-            connection.prepareStatement(
-                "INSERT INTO notifications (job_id, event_id, endpoint, payload)"
-                    + " VALUES (?, ?, 'removed', '{}')")) {
-      insert.setObject(1, jobId);
-      insert.setString(2, jobId + "/FAILED");
-      insert.executeUpdate();
-    }
+  void aNotificationForAnEndpointNotConfiguredHereIsGivenUpOnlyOnceItIsMaxAgeOld()
+      throws Exception {
+    UUID stale = UUID.randomUUID();
+    UUID fresh = UUID.randomUUID();
+    insertNotification(stale, "removed", Duration.ofHours(25));
+    // what an instance that knows an endpoint this one does not yet know wrote, moments ago
+    insertNotification(fresh, "added-elsewhere", Duration.ofMinutes(1));
 
-    String error =
-        await(
-            () -> {
-              try {
-                return queryString(
-                    "SELECT last_error FROM notifications WHERE job_id = ?"
-                        + " AND abandoned_at IS NOT NULL",
-                    jobId);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            },
-            found -> found != null,
-            WAIT);
-    assertThat(error).isEqualTo("endpoint removed is no longer configured");
+    sender.abandonOrphans();
+
+    assertThat(queryString("SELECT last_error FROM notifications WHERE job_id = ?", stale))
+        .isEqualTo("endpoint removed is not configured");
+    assertThat(
+            queryLong(
+                "SELECT count(*) FROM notifications WHERE job_id = ?"
+                    + " AND abandoned_at IS NULL AND attempts = 0",
+                fresh))
+        .as("a young notification for an unknown endpoint waits for an instance that knows it")
+        .isEqualTo(1);
     JsonNode abandoned =
-        get("/api/v1/notifications?state=ABANDONED&endpoint=removed&jobId=" + jobId)
+        get("/api/v1/notifications?state=ABANDONED&endpoint=removed&jobId=" + stale)
             .body()
             .get("items")
             .get(0);
-    assertThat(abandoned.get("lastError").asString()).isEqualTo(error);
+    assertThat(abandoned.get("lastError").asString())
+        .isEqualTo("endpoint removed is not configured");
     String redeliver = "/api/v1/notifications/" + abandoned.get("id").asLong() + "/redeliver";
     assertThat(call("POST", redeliver, READ_TOKEN, null).status()).isEqualTo(403);
 
@@ -174,22 +170,28 @@ class NotificationsIntegrationTests extends IntegrationTestSupport {
 
     assertThat(again.status()).as(again.raw().body()).isEqualTo(200);
     assertThat(again.body().get("state").asString()).isEqualTo("PENDING");
+    sender.abandonOrphans();
     assertThat(
-            await(
-                () -> {
-                  try {
-                    return queryLong(
-                        "SELECT count(*) FROM notifications WHERE job_id = ?"
-                            + " AND abandoned_at IS NOT NULL AND attempts = 2",
-                        jobId);
-                  } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                  }
-                },
-                abandonedTwice -> abandonedTwice == 1,
-                WAIT))
-        .as("tried once more, and given up again: the endpoint is still gone")
+            queryLong(
+                "SELECT count(*) FROM notifications WHERE job_id = ?"
+                    + " AND abandoned_at IS NULL AND attempts = 1",
+                stale))
+        .as("redelivery starts its maxAge again: time to configure the endpoint")
         .isEqualTo(1);
+  }
+
+  private void insertNotification(UUID jobId, String endpoint, Duration age) throws Exception {
+    try (var connection = db();
+        var insert =
+            connection.prepareStatement(
+                "INSERT INTO notifications (job_id, event_id, endpoint, payload, created_at)"
+                    + " VALUES (?, ?, ?, '{}', now() - make_interval(secs => ?))")) {
+      insert.setObject(1, jobId);
+      insert.setString(2, jobId + "/FAILED");
+      insert.setString(3, endpoint);
+      insert.setLong(4, age.toSeconds());
+      insert.executeUpdate();
+    }
   }
 
   /** A job a rule opens for a push, then ends as a worker reports it. */
