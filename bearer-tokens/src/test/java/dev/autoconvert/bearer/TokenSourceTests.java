@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,21 +36,6 @@ class TokenSourceTests {
     assertThat(source.current().accepts("old")).isFalse();
     assertThat(source.current().accepts("new")).isTrue();
     assertThat(source.toString()).isEqualTo(SETTING + "_FILE=" + file).doesNotContain("new");
-  }
-
-  /** How Kubernetes updates a mounted secret: a new file, then a swapped symbolic link. */
-  @Test
-  void aSwappedSymbolicLinkIsFollowed() throws IOException {
-    Path first = Files.writeString(dir.resolve("first"), "old");
-    Path second = Files.writeString(dir.resolve("second"), "new");
-    Path link = Files.createSymbolicLink(dir.resolve("token"), first);
-    TokenSource source = TokenSource.of(null, link, SETTING);
-
-    Path swap = Files.createSymbolicLink(dir.resolve("token.tmp"), second);
-    Files.move(swap, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-
-    assertThat(source.current().accepts("new")).isTrue();
-    assertThat(source.current().accepts("old")).isFalse();
   }
 
   @Test

@@ -155,10 +155,11 @@ public record RulesProperties(
    * @param dockerConfig a Docker config file with the credentials of registries that {@code
    *     registries} gives none for; read again when it changes
    * @param caCertificates a PEM file of CA certificates to trust besides the JVM's, for registries
-   *     whose certificates a private CA signed
+   *     whose certificates a private CA signed; read again when it changes
    * @param certsDirectory a directory in Docker's {@code certs.d} layout: per registry a directory
    *     named {@code host[:port]} with more CAs ({@code *.crt}) and client certificates ({@code
-   *     X.cert} and {@code X.key}) for registries that ask for one
+   *     X.cert} and {@code X.key}) for registries that ask for one; read again when anything in it
+   *     changes
    */
   public record Reconcile(
       @DefaultValue("15m") @NotNull Duration interval,

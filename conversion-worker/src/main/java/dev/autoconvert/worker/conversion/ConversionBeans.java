@@ -36,7 +36,7 @@ class ConversionBeans {
                 .map(r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
                 .toList())
         .dockerConfig(properties.dockerConfig())
-        .tls(RegistryTls.load(properties.caCertificates(), properties.certsDirectory()))
+        .tls(RegistryTls.watch(properties.caCertificates(), properties.certsDirectory())::current)
         .proxy(proxy)
         .build();
   }

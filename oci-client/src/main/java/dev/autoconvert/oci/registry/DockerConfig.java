@@ -3,13 +3,13 @@ package dev.autoconvert.oci.registry;
 import dev.autoconvert.oci.ErrorKind;
 import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.RegistryException;
+import dev.autoconvert.reload.FileBacked;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,7 @@ public final class DockerConfig implements CredentialStore {
   private final Clock clock;
   private final ConcurrentMap<String, Answer> helperAnswers = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Object> helperRuns = new ConcurrentHashMap<>();
-  private volatile Snapshot snapshot;
+  private final FileBacked<Snapshot> snapshot;
 
   private DockerConfig(Path file, List<Path> helperPath, Duration helperTimeout, Clock clock)
       throws IOException {
@@ -68,7 +69,8 @@ public final class DockerConfig implements CredentialStore {
     this.helperPath = List.copyOf(helperPath);
     this.helperTimeout = helperTimeout;
     this.clock = clock;
-    this.snapshot = read(file);
+    this.snapshot =
+        FileBacked.read("Docker config " + file, () -> FileBacked.stateOf(file), () -> read(file));
   }
 
   /**
@@ -110,7 +112,7 @@ public final class DockerConfig implements CredentialStore {
   @Override
   public Optional<Credentials> lookup(String host) throws RegistryException {
     String key = normalize(host);
-    Snapshot current = current();
+    Snapshot current = snapshot.current();
     String helper = current.helpers().getOrDefault(key, current.store());
     if (helper != null) {
       return fromHelper(helper, key);
@@ -133,27 +135,7 @@ public final class DockerConfig implements CredentialStore {
     return "DockerConfig[" + file + "]";
   }
 
-  /** The snapshot of the file as it is now; the previous one while a changed file is malformed. */
-  private Snapshot current() {
-    Snapshot known = snapshot;
-    try {
-      if (known.matches(Files.getLastModifiedTime(file), Files.size(file))) {
-        return known;
-      }
-      Snapshot fresh = read(file);
-      snapshot = fresh;
-      return fresh;
-    } catch (IOException e) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "keeping the credentials read before from " + file + ": " + e.getMessage());
-      return known;
-    }
-  }
-
   private static Snapshot read(Path file) throws IOException {
-    FileTime modified = Files.getLastModifiedTime(file);
-    long size = Files.size(file);
     JsonNode root;
     try {
       root = MAPPER.readTree(Files.readAllBytes(file));
@@ -182,8 +164,7 @@ public final class DockerConfig implements CredentialStore {
       helpers.put(normalize(e.getKey()), helperName(file, e.getValue().asString("")));
     }
     String store = root.path("credsStore").asString("");
-    return new Snapshot(
-        modified, size, auths, helpers, store.isEmpty() ? null : helperName(file, store));
+    return new Snapshot(auths, helpers, store.isEmpty() ? null : helperName(file, store));
   }
 
   /** One {@code auths} entry's credentials; null when it has none. */
@@ -334,13 +315,14 @@ public final class DockerConfig implements CredentialStore {
 
   /** The file as read, keyed by normalised host. */
   private record Snapshot(
-      FileTime modified,
-      long size,
-      Map<String, Credentials> auths,
-      Map<String, String> helpers,
-      String store) {
-    boolean matches(FileTime modified, long size) {
-      return this.modified.equals(modified) && this.size == size;
+      Map<String, Credentials> auths, Map<String, String> helpers, String store) {
+    /** Logged when the file is read again: names the registries, never a credential. */
+    @Override
+    public String toString() {
+      return "auths for "
+          + new TreeSet<>(auths.keySet())
+          + ", helpers for "
+          + new TreeSet<>(helpers.keySet());
     }
   }
 }

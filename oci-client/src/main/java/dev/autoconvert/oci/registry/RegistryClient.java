@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
@@ -58,11 +59,11 @@ public final class RegistryClient {
   private final Map<String, RegistryConfig> configs;
   private final CredentialStore credentialStore;
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
-  private final RegistryTls tls;
+  private final Supplier<RegistryTls> tls;
   private final ProxySettings proxy;
   private final Duration connectTimeout;
   private final HttpClient defaultHttp;
-  private final Map<SSLContext, HttpClient> tlsHttp = new ConcurrentHashMap<>();
+  private volatile TlsClients tlsClients = new TlsClients(null, Map.of());
   private final Backoff backoff;
   private final Clock clock;
   private final Duration requestTimeout;
@@ -75,7 +76,10 @@ public final class RegistryClient {
    * A registry's base URI, its authorization state, and the HTTP client with its TLS settings (its
    * token server is reached with the same, as the Docker engine does).
    */
-  private record Endpoint(URI base, boolean plainHttp, Authenticator auth, HttpClient http) {}
+  private record Endpoint(URI base, boolean plainHttp, Authenticator auth, String tlsHost) {}
+
+  /** The HTTP clients of one reading of the TLS files, one per TLS context. */
+  private record TlsClients(RegistryTls tls, Map<SSLContext, HttpClient> clients) {}
 
   private RegistryClient(Builder builder) {
     this.configs = Map.copyOf(builder.configs);
@@ -113,10 +117,21 @@ public final class RegistryClient {
     return http.build();
   }
 
-  /** One client per TLS context: connections are pooled per client. */
+  /**
+   * One client per TLS context: connections are pooled per client. When the TLS files were read
+   * again, new clients make new connections with what was read; the old ones are dropped with their
+   * pools.
+   */
   private HttpClient httpFor(String host) {
-    return tls.context(host)
-        .map(context -> tlsHttp.computeIfAbsent(context, this::newHttp))
+    RegistryTls now = tls.get();
+    TlsClients current = tlsClients;
+    if (current.tls() != now) {
+      current = new TlsClients(now, new ConcurrentHashMap<>());
+      tlsClients = current;
+    }
+    Map<SSLContext, HttpClient> clients = current.clients();
+    return now.context(host)
+        .map(c -> clients.computeIfAbsent(c, this::newHttp))
         .orElse(defaultHttp);
   }
 
@@ -303,7 +318,7 @@ public final class RegistryClient {
               base,
               config.plainHttp(),
               new Authenticator(h, credentials, config.plainHttp(), clock),
-              httpFor(h));
+              h);
         });
   }
 
@@ -313,7 +328,7 @@ public final class RegistryClient {
         realm,
         registry.plainHttp(),
         new Authenticator(realm.getAuthority(), CredentialStore.NONE, false, clock),
-        registry.http());
+        registry.tlsHost());
   }
 
   private <T> T call(Endpoint endpoint, RegistryOperation<T> operation) throws RegistryException {
@@ -422,7 +437,7 @@ public final class RegistryClient {
     authorization.ifPresent(value -> builder.header("Authorization", value));
     HttpRequest request = builder.build();
     HttpResponse<InputStream> response =
-        endpoint.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        httpFor(endpoint.tlsHost()).send(request, HttpResponse.BodyHandlers.ofInputStream());
     for (int hops = 0; isRedirect(response.statusCode()) && hops < MAX_REDIRECTS; hops++) {
       if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
         break;
@@ -467,7 +482,8 @@ public final class RegistryClient {
                 values.forEach(value -> next.header(name, value));
               }
             });
-    return endpoint.http().send(next.build(), HttpResponse.BodyHandlers.ofInputStream());
+    return httpFor(endpoint.tlsHost())
+        .send(next.build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
   private static boolean isRedirect(int status) {
@@ -495,7 +511,7 @@ public final class RegistryClient {
     private String userAgent = "nydus-autoconvert";
     private Clock clock = Clock.systemUTC();
     private Backoff.Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
-    private RegistryTls tls = RegistryTls.JVM_DEFAULT;
+    private Supplier<RegistryTls> tls = () -> RegistryTls.JVM_DEFAULT;
     private ProxySettings proxy = ProxySettings.NONE;
     private CredentialStore credentialStore = CredentialStore.NONE;
 
@@ -593,6 +609,15 @@ public final class RegistryClient {
 
     /** Private CAs and client certificates (mutual TLS); the JVM's trust store alone if unset. */
     public Builder tls(RegistryTls tls) {
+      Objects.requireNonNull(tls);
+      return tls(() -> tls);
+    }
+
+    /**
+     * TLS settings that may change while the client runs ({@link RegistryTls#watch}): asked before
+     * each request, and a new answer (by identity) takes effect on new connections.
+     */
+    public Builder tls(Supplier<RegistryTls> tls) {
       this.tls = Objects.requireNonNull(tls);
       return this;
     }

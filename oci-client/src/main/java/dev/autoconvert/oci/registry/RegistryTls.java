@@ -1,5 +1,6 @@
 package dev.autoconvert.oci.registry;
 
+import dev.autoconvert.reload.FileBacked;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -39,9 +40,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * directory's {@code *.crt} files and presents its client certificates ({@code X.cert} with its key
  * {@code X.key}) to registries that ask for one (mutual TLS). Hostnames are always verified.
  *
- * <p>Everything is read and checked once, by {@link #load}: a malformed file stops a service at
- * start, naming the file, instead of failing its first conversion; a file changed later takes
- * effect at the next start.
+ * <p>Everything is read and checked by {@link #load}: a malformed file stops a service at start,
+ * naming the file, instead of failing its first conversion. {@link #watch} reads the files again
+ * whenever one of them changes, so that certificates rotate without a restart.
  */
 public final class RegistryTls {
   /** The JVM's trust store alone, no client certificate. */
@@ -81,6 +82,43 @@ public final class RegistryTls {
     }
     SSLContext shared = common.isEmpty() ? null : context(common, List.of(), caFileOrNull);
     return new RegistryTls(shared, perRegistry);
+  }
+
+  /**
+   * As {@link #load}, then read again whenever the CA file or anything in the certs.d directory
+   * changes (a file added, removed, rewritten or replaced); a read that fails then keeps what was
+   * read before, with a warning.
+   *
+   * @throws IOException as {@link #load} does, for the first read
+   */
+  public static FileBacked<RegistryTls> watch(Path caFileOrNull, Path certsDirectoryOrNull)
+      throws IOException {
+    List<Path> roots =
+        Stream.of(caFileOrNull, certsDirectoryOrNull).filter(p -> p != null).toList();
+    return FileBacked.read(
+        "registry TLS files " + roots,
+        () -> state(caFileOrNull, certsDirectoryOrNull),
+        () -> load(caFileOrNull, certsDirectoryOrNull));
+  }
+
+  /** The state of every file {@link #load} reads, and of the lists of their names. */
+  private static List<Object> state(Path caFileOrNull, Path certsDirectoryOrNull)
+      throws IOException {
+    List<Object> state = new ArrayList<>();
+    if (caFileOrNull != null) {
+      state.add(FileBacked.stateOf(caFileOrNull));
+    }
+    if (certsDirectoryOrNull != null) {
+      for (Path registry : visibleEntries(certsDirectoryOrNull)) {
+        state.add(registry.getFileName().toString());
+        if (Files.isDirectory(registry)) {
+          for (Path file : visibleEntries(registry)) {
+            state.add(FileBacked.stateOf(file));
+          }
+        }
+      }
+    }
+    return state;
   }
 
   /** The context for registry {@code host} ({@code host[:port]}); empty: the JVM's default. */

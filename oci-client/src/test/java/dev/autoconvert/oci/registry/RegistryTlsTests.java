@@ -3,6 +3,7 @@ package dev.autoconvert.oci.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autoconvert.reload.FileBacked;
 import dev.autoconvert.testsupport.registry.Executables;
 import dev.autoconvert.testsupport.registry.TestCertificates;
 import dev.autoconvert.testsupport.registry.TestCertificates.KeyForm;
@@ -53,6 +54,30 @@ class RegistryTlsTests {
     assertThat(tls.context("registry.example"))
         .isPresent()
         .isNotEqualTo(tls.context("other.example"));
+  }
+
+  @Test
+  void watchedFilesAreReadAgainWhenARegistryDirectoryOrACertificateChanges() throws IOException {
+    Files.createDirectories(certsD);
+    FileBacked<RegistryTls> watched = RegistryTls.watch(null, certsD);
+    RegistryTls first = watched.current();
+    assertThat(first.registries()).isEmpty();
+    assertThat(watched.current()).as("nothing changed, nothing read").isSameAs(first);
+
+    Pair pair =
+        ca.clientCertificate(certsD.resolve("registry.example"), "client", KeyForm.PKCS8_RSA);
+    RegistryTls added = watched.current();
+    assertThat(added.registries()).containsExactly("registry.example");
+
+    Files.delete(pair.key());
+    assertThat(watched.current())
+        .as("a certificate without its key is an update caught halfway: what worked stays")
+        .isSameAs(added);
+
+    ca.clientCertificate(certsD.resolve("registry.example"), "client", KeyForm.SEC1_EC);
+    RegistryTls replaced = watched.current();
+    assertThat(replaced).isNotSameAs(added);
+    assertThat(replaced.registries()).containsExactly("registry.example");
   }
 
   @Test

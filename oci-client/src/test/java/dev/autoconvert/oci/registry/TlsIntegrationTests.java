@@ -65,6 +65,35 @@ class TlsIntegrationTests {
     }
   }
 
+  @Test
+  void clientCertificatesAddedOrReplacedWhileTheClientRunsAreUsedOnItsNextConnections()
+      throws IOException {
+    TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
+    TestCertificates stranger = TestCertificates.create(dir.resolve("stranger"));
+    try (LocalRegistry registry = LocalRegistry.builder().mutualTls(certificates).start()) {
+      ImageReference ref = ImageReference.parse(registry.host() + "/rotate/app:v1");
+      Path own = dir.resolve("certs.d").resolve(registry.host());
+      Files.createDirectories(own);
+      Files.copy(certificates.ca(), own.resolve("ca.crt"));
+      RegistryClient client =
+          RegistryClient.builder()
+              .registry(RegistryConfig.https(registry.host()))
+              .tls(RegistryTls.watch(null, own.getParent())::current)
+              .retryPolicy(RetryPolicy.NONE)
+              .build();
+      assertTlsFailure(client, ref, "wants a client certificate");
+
+      certificates.clientCertificate(own, "client", KeyForm.PKCS8_RSA);
+      RawManifest pushed = pushImage(client, ref, randomBytes(1000));
+      assertThat(client.pullManifest(ref)).isEqualTo(pushed);
+
+      // replaced by one the registry does not accept: proof that the pooled connection is not
+      // kept and the new certificate is the one presented
+      stranger.clientCertificate(own, "client", KeyForm.SEC1_EC);
+      assertTlsFailure(client, ref, "wants a client certificate");
+    }
+  }
+
   private static RegistryClient client(RegistryTls tls, LocalRegistry registry) {
     return RegistryClient.builder()
         .registry(RegistryConfig.https(registry.host()))

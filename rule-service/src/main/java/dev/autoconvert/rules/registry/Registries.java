@@ -42,7 +42,7 @@ public class Registries {
                         r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
                     .toList())
             .dockerConfig(config.dockerConfig())
-            .tls(RegistryTls.load(config.caCertificates(), config.certsDirectory()))
+            .tls(RegistryTls.watch(config.caCertificates(), config.certsDirectory())::current)
             .proxy(proxy);
     // build() copies the settings: both clients share the credentials and the trust
     this.client = builder.requestTimeout(config.requestTimeout()).build();
