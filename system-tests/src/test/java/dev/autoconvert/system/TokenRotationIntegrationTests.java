@@ -79,6 +79,23 @@ class TokenRotationIntegrationTests {
     assertThat(system.pid("rule-service")).as("rule-service was not restarted").isEqualTo(pid);
   }
 
+  @Test
+  void aReadOnlyTokenCopiedIntoTheAdminFileStillOnlyReads() throws Exception {
+    Path file = system.secretFile("api-token");
+    String readToken = Files.readString(system.secretFile("read-token")).strip();
+    String original = Files.readString(file);
+    try {
+      replace(file, original + readToken + "\n");
+      assertThat(system.apiWithToken(readToken, "GET", "/rules", null).status()).isEqualTo(200);
+      RunningSystem.Response refused = system.apiWithToken(readToken, "POST", "/rules", rule());
+      assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+      assertThat(refused.json().path("detail").asString())
+          .contains("both an admin and a read-only token");
+    } finally {
+      replace(file, original);
+    }
+  }
+
   private static Map<String, Object> rule() {
     return Map.of(
         "name",

@@ -10,6 +10,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -29,6 +33,11 @@ public class ApiTokenFilter extends OncePerRequestFilter {
    * BearerTokens#fingerprint}, e.g. {@code admin sha256:0123456789ab}.
    */
   public static final String ACTOR = "autoconvert.actor";
+
+  private static final Logger log = LoggerFactory.getLogger(ApiTokenFilter.class);
+
+  /** Fingerprints of tokens found in both roles, each warned of once. */
+  private static final Set<String> warnedOverlaps = ConcurrentHashMap.newKeySet();
 
   private final TokenSource adminTokens;
   private final TokenSource readTokens;
@@ -54,22 +63,62 @@ public class ApiTokenFilter extends OncePerRequestFilter {
           response, HttpStatus.UNAUTHORIZED, "an Authorization: Bearer <token> header is required");
       return;
     }
-    boolean admin = adminTokens.current().accepts(presented.get());
-    boolean reader = readTokens.current().accepts(presented.get());
-    if (!admin && !reader) {
+    Optional<Role> role = roleOf(presented.get(), adminTokens.current(), readTokens.current());
+    if (role.isEmpty()) {
       reject(response, HttpStatus.UNAUTHORIZED, "the bearer token is not valid");
       return;
     }
-    if (!admin && !isRead(request)) {
+    if (role.get() != Role.ADMIN && !isRead(request)) {
       reject(
           response,
           HttpStatus.FORBIDDEN,
-          "the read-only token cannot " + request.getMethod() + " " + request.getRequestURI());
+          role.get().description
+              + " cannot "
+              + request.getMethod()
+              + " "
+              + request.getRequestURI());
       return;
     }
     request.setAttribute(
-        ACTOR, (admin ? "admin " : "read ") + BearerTokens.fingerprint(presented.get()));
+        ACTOR,
+        (role.get() == Role.ADMIN ? "admin " : "read ")
+            + BearerTokens.fingerprint(presented.get()));
     chain.doFilter(request, response);
+  }
+
+  /** What a token may do; the description names it in a refusal. */
+  enum Role {
+    ADMIN("an admin token"),
+    READ("the read-only token"),
+    /**
+     * A token both settings hold. Start-up refuses that, but token files change later: such a token
+     * only reads until one of them no longer holds it, so a read-only token copied into the admin
+     * file by mistake gains nothing.
+     */
+    BOTH(
+        "a token that is both an admin and a read-only token (it only reads until one of the"
+            + " two settings no longer holds it)");
+
+    final String description;
+
+    Role(String description) {
+      this.description = description;
+    }
+  }
+
+  static Optional<Role> roleOf(String token, BearerTokens admin, BearerTokens read) {
+    boolean isAdmin = admin.accepts(token);
+    boolean isReader = read.accepts(token);
+    if (isAdmin && isReader) {
+      if (warnedOverlaps.add(BearerTokens.fingerprint(token))) {
+        log.warn(
+            "token {} is both an admin and a read-only token: it only reads until one of the"
+                + " settings no longer holds it",
+            BearerTokens.fingerprint(token));
+      }
+      return Optional.of(Role.BOTH);
+    }
+    return isAdmin ? Optional.of(Role.ADMIN) : isReader ? Optional.of(Role.READ) : Optional.empty();
   }
 
   private static boolean isRead(HttpServletRequest request) {
