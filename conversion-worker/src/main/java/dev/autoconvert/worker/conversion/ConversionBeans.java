@@ -5,6 +5,8 @@ import dev.autoconvert.oci.registry.ProxySettings;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
 import dev.autoconvert.oci.registry.RegistryTls;
+import dev.autoconvert.reload.FileBacked;
+import dev.autoconvert.service.RegistryCertificateMetrics;
 import dev.autoconvert.worker.WorkerProperties;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,8 +29,20 @@ class ConversionBeans {
     return ProxySettings.fromEnvironment(environment::getProperty);
   }
 
+  /** The CA file and certs.d directory, read again when they change. */
   @Bean
-  RegistryClient registryClient(WorkerProperties properties, ProxySettings proxy)
+  FileBacked<RegistryTls> registryTls(WorkerProperties properties) throws IOException {
+    return RegistryTls.watch(properties.caCertificates(), properties.certsDirectory());
+  }
+
+  @Bean
+  RegistryCertificateMetrics registryCertificateMetrics(FileBacked<RegistryTls> registryTls) {
+    return new RegistryCertificateMetrics(registryTls::current);
+  }
+
+  @Bean
+  RegistryClient registryClient(
+      WorkerProperties properties, ProxySettings proxy, FileBacked<RegistryTls> registryTls)
       throws IOException {
     return RegistryClient.builder()
         .registries(
@@ -36,7 +50,7 @@ class ConversionBeans {
                 .map(r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
                 .toList())
         .dockerConfig(properties.dockerConfig())
-        .tls(RegistryTls.watch(properties.caCertificates(), properties.certsDirectory())::current)
+        .tls(registryTls::current)
         .proxy(proxy)
         .build();
   }

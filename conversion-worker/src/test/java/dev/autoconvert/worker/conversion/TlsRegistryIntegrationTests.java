@@ -1,15 +1,22 @@
 package dev.autoconvert.worker.conversion;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.TestCertificates;
 import dev.autoconvert.worker.testing.WorkerTestProperties;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -50,8 +57,33 @@ class TlsRegistryIntegrationTests extends AuthenticatedRegistryChecks {
     }
   }
 
+  @Autowired MeterRegistry meters;
+
   @Override
   Setup setup() {
     return setup;
+  }
+
+  /** What the alert AutoconvertRegistryCertificateExpiring reads. */
+  @Test
+  void theExpiryOfTheClientCertificateAndTheCaIsMeasured() {
+    String host = setup.registry().host();
+    Gauge client =
+        meters
+            .find("autoconvert.registry.certificate.expiry.timestamp")
+            .tags("registry", host, "kind", "client")
+            .gauge();
+    Gauge ca =
+        meters
+            .find("autoconvert.registry.certificate.expiry.timestamp")
+            .tags("registry", "*", "kind", "ca", "file", setup.registry().tls().ca().toString())
+            .gauge();
+
+    assertThat(client).as("the client certificate in certs.d/%s", host).isNotNull();
+    assertThat(ca).isNotNull();
+    long now = Instant.now().getEpochSecond();
+    // the test certificates are valid for two days
+    assertThat(client.value()).isBetween(now + 3600.0, now + 3 * 86400.0);
+    assertThat(ca.value()).isGreaterThan(now);
   }
 }

@@ -15,6 +15,7 @@ import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -46,7 +47,10 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  */
 public final class RegistryTls {
   /** The JVM's trust store alone, no client certificate. */
-  public static final RegistryTls JVM_DEFAULT = new RegistryTls(null, new TreeMap<>());
+  public static final RegistryTls JVM_DEFAULT = new RegistryTls(null, new TreeMap<>(), List.of());
+
+  /** How {@link CertificateFile#registry} names the CA file every registry trusts. */
+  public static final String EVERY_REGISTRY = "*";
 
   private static final String CA_SUFFIX = ".crt";
   private static final String CERT_SUFFIX = ".cert";
@@ -54,10 +58,30 @@ public final class RegistryTls {
 
   private final SSLContext shared;
   private final SortedMap<String, SSLContext> perRegistry;
+  private final List<CertificateFile> files;
 
-  private RegistryTls(SSLContext shared, SortedMap<String, SSLContext> perRegistry) {
+  /**
+   * A file of certificates that were read, and when the first of them expires: what an operator
+   * must renew, and by when.
+   *
+   * @param registry the registry whose certs.d directory holds it, or {@link #EVERY_REGISTRY}
+   * @param client whether it is a client certificate ({@code X.cert}), else CAs
+   * @param notAfter the earliest end of validity of the certificates in the file
+   */
+  public record CertificateFile(String registry, Path file, boolean client, Instant notAfter) {
+    static CertificateFile of(
+        String registry, Path file, boolean client, List<X509Certificate> certificates) {
+      Instant earliest =
+          certificates.stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo).get();
+      return new CertificateFile(registry, file, client, earliest);
+    }
+  }
+
+  private RegistryTls(
+      SSLContext shared, SortedMap<String, SSLContext> perRegistry, List<CertificateFile> files) {
     this.shared = shared;
     this.perRegistry = Collections.unmodifiableSortedMap(perRegistry);
+    this.files = List.copyOf(files);
   }
 
   /**
@@ -69,6 +93,10 @@ public final class RegistryTls {
    */
   public static RegistryTls load(Path caFileOrNull, Path certsDirectoryOrNull) throws IOException {
     List<X509Certificate> common = caFileOrNull == null ? List.of() : certificates(caFileOrNull);
+    List<CertificateFile> files = new ArrayList<>();
+    if (caFileOrNull != null) {
+      files.add(CertificateFile.of(EVERY_REGISTRY, caFileOrNull, false, common));
+    }
     SortedMap<String, SSLContext> perRegistry = new TreeMap<>();
     if (certsDirectoryOrNull != null) {
       if (!Files.isDirectory(certsDirectoryOrNull)) {
@@ -76,12 +104,13 @@ public final class RegistryTls {
       }
       for (Path registry : visibleEntries(certsDirectoryOrNull)) {
         if (Files.isDirectory(registry)) {
-          perRegistry.put(registry.getFileName().toString(), registryContext(registry, common));
+          String name = registry.getFileName().toString();
+          perRegistry.put(name, registryContext(name, registry, common, files));
         }
       }
     }
     SSLContext shared = common.isEmpty() ? null : context(common, List.of(), caFileOrNull);
-    return new RegistryTls(shared, perRegistry);
+    return new RegistryTls(shared, perRegistry, files);
   }
 
   /**
@@ -126,6 +155,11 @@ public final class RegistryTls {
     return Optional.ofNullable(perRegistry.getOrDefault(host, shared));
   }
 
+  /** The certificate files read, in the order read: the CA file first, then certs.d's. */
+  public List<CertificateFile> certificateFiles() {
+    return files;
+  }
+
   /** Registries with a directory of their own. */
   public List<String> registries() {
     return List.copyOf(perRegistry.keySet());
@@ -136,14 +170,18 @@ public final class RegistryTls {
     return "RegistryTls[privateCa=" + (shared != null) + ", registries=" + registries() + "]";
   }
 
-  private static SSLContext registryContext(Path dir, List<X509Certificate> common)
+  /** The registry's context; adds the files it read to {@code files}. */
+  private static SSLContext registryContext(
+      String registry, Path dir, List<X509Certificate> common, List<CertificateFile> files)
       throws IOException {
     List<X509Certificate> cas = new ArrayList<>(common);
     List<ClientIdentity> identities = new ArrayList<>();
     for (Path file : visibleEntries(dir)) {
       String name = file.getFileName().toString();
       if (name.endsWith(CA_SUFFIX)) {
-        cas.addAll(certificates(file));
+        List<X509Certificate> read = certificates(file);
+        cas.addAll(read);
+        files.add(CertificateFile.of(registry, file, false, read));
       } else if (name.endsWith(CERT_SUFFIX)) {
         Path key = sibling(file, CERT_SUFFIX, KEY_SUFFIX);
         if (!Files.exists(key)) {
@@ -154,7 +192,9 @@ public final class RegistryTls {
                   + file
                   + " (CA certificates must end in .crt)");
         }
-        identities.add(ClientIdentity.read(file, key));
+        ClientIdentity identity = ClientIdentity.read(file, key);
+        identities.add(identity);
+        files.add(CertificateFile.of(registry, file, true, identity.chain()));
       } else if (name.endsWith(KEY_SUFFIX)
           && !Files.exists(sibling(file, KEY_SUFFIX, CERT_SUFFIX))) {
         throw new IOException(

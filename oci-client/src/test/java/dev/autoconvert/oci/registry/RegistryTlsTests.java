@@ -3,15 +3,20 @@ package dev.autoconvert.oci.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autoconvert.oci.registry.RegistryTls.CertificateFile;
 import dev.autoconvert.reload.FileBacked;
 import dev.autoconvert.testsupport.registry.Executables;
 import dev.autoconvert.testsupport.registry.TestCertificates;
 import dev.autoconvert.testsupport.registry.TestCertificates.KeyForm;
 import dev.autoconvert.testsupport.registry.TestCertificates.Pair;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +59,33 @@ class RegistryTlsTests {
     assertThat(tls.context("registry.example"))
         .isPresent()
         .isNotEqualTo(tls.context("other.example"));
+  }
+
+  @Test
+  void everyCertificateFileReadIsListedWithItsEarliestExpiry() throws Exception {
+    Path own = certsD.resolve("registry.example");
+    Files.createDirectories(own);
+    Files.copy(ca.ca(), own.resolve("ca.crt"));
+    Pair client = ca.clientCertificate(own, "client", KeyForm.PKCS8_RSA);
+
+    RegistryTls tls = RegistryTls.load(ca.ca(), certsD);
+
+    assertThat(tls.certificateFiles())
+        .containsExactly(
+            new CertificateFile(RegistryTls.EVERY_REGISTRY, ca.ca(), false, notAfter(ca.ca())),
+            new CertificateFile(
+                "registry.example", own.resolve("ca.crt"), false, notAfter(ca.ca())),
+            new CertificateFile(
+                "registry.example", client.certificate(), true, notAfter(client.certificate())));
+    assertThat(RegistryTls.JVM_DEFAULT.certificateFiles()).isEmpty();
+  }
+
+  private static Instant notAfter(Path pem) throws Exception {
+    try (InputStream in = Files.newInputStream(pem)) {
+      return ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in))
+          .getNotAfter()
+          .toInstant();
+    }
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
 import dev.autoconvert.oci.registry.RegistryTls;
 import dev.autoconvert.oci.registry.RetryPolicy;
+import dev.autoconvert.reload.FileBacked;
 import dev.autoconvert.rules.RulesProperties;
 import java.io.IOException;
 import java.util.List;
@@ -32,7 +33,8 @@ public class Registries {
   private final RegistryClient contentClient;
   private final List<String> hosts;
 
-  Registries(RulesProperties properties, ProxySettings proxy) throws IOException {
+  Registries(RulesProperties properties, ProxySettings proxy, FileBacked<RegistryTls> tls)
+      throws IOException {
     RulesProperties.Reconcile config = properties.reconcile();
     RegistryClient.Builder builder =
         RegistryClient.builder()
@@ -42,7 +44,7 @@ public class Registries {
                         r -> RegistryConfig.of(r.host(), r.plainHttp(), r.username(), r.password()))
                     .toList())
             .dockerConfig(config.dockerConfig())
-            .tls(RegistryTls.watch(config.caCertificates(), config.certsDirectory())::current)
+            .tls(tls::current)
             .proxy(proxy);
     // build() copies the settings: both clients share the credentials and the trust
     this.client = builder.requestTimeout(config.requestTimeout()).build();

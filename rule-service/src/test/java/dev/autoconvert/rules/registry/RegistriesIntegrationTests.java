@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.autoconvert.oci.Digest;
 import dev.autoconvert.oci.ImageReference;
 import dev.autoconvert.oci.manifest.RawManifest;
-import dev.autoconvert.oci.registry.ProxySettings;
 import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
 import dev.autoconvert.oci.registry.RegistryTls;
@@ -59,14 +58,12 @@ class RegistriesIntegrationTests {
               "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + auth + "\"}}}");
 
       Optional<RawManifest> anonymous =
-          new Registries(
-                  RegistriesTests.reading(registry.host(), Duration.ofSeconds(5), null),
-                  ProxySettings.NONE)
+          RegistriesTests.registries(
+                  RegistriesTests.reading(registry.host(), Duration.ofSeconds(5), null))
               .manifest(registry.host(), "team/app", digest);
       Optional<RawManifest> signedIn =
-          new Registries(
-                  RegistriesTests.reading(registry.host(), Duration.ofSeconds(5), config),
-                  ProxySettings.NONE)
+          RegistriesTests.registries(
+                  RegistriesTests.reading(registry.host(), Duration.ofSeconds(5), config))
               .manifest(registry.host(), "team/app", digest);
 
       assertThat(anonymous).as("401 without credentials").isEmpty();
@@ -111,15 +108,14 @@ class RegistriesIntegrationTests {
   private static Optional<RawManifest> read(
       LocalRegistry registry, String digest, Path caCertificates, Path certsDirectory)
       throws IOException {
-    return new Registries(
+    return RegistriesTests.registries(
             RegistriesTests.reading(
                 registry.host(),
                 false,
                 Duration.ofSeconds(5),
                 null,
                 caCertificates,
-                certsDirectory),
-            ProxySettings.NONE)
+                certsDirectory))
         .manifest(registry.host(), "team/app", digest);
   }
 }

@@ -3,6 +3,7 @@ package dev.autoconvert.rules.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoconvert.oci.registry.ProxySettings;
+import dev.autoconvert.oci.registry.RegistryTls;
 import dev.autoconvert.rules.RulesProperties;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,6 +16,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class RegistriesTests {
+
+  /** Registries as rule-service makes them, without a proxy. */
+  static Registries registries(RulesProperties properties) throws IOException {
+    RulesProperties.Reconcile config = properties.reconcile();
+    return new Registries(
+        properties,
+        ProxySettings.NONE,
+        RegistryTls.watch(config.caCertificates(), config.certsDirectory()));
+  }
 
   static RulesProperties reading(String host, Duration contentReadTimeout, Path dockerConfig) {
     return reading(host, true, contentReadTimeout, dockerConfig, null, null);
@@ -69,8 +79,7 @@ class RegistriesTests {
       acceptor.setDaemon(true);
       acceptor.start();
       String host = "127.0.0.1:" + silent.getLocalPort();
-      Registries registries =
-          new Registries(reading(host, Duration.ofMillis(300), null), ProxySettings.NONE);
+      Registries registries = registries(reading(host, Duration.ofMillis(300), null));
 
       assertThat(registries.manifest(host, "team/app", "sha256:" + "ab".repeat(32))).isEmpty();
       assertThat(accepted).as("connections: one attempt, no retries").hasSize(1);
