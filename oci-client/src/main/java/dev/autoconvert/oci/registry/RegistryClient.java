@@ -73,8 +73,8 @@ public final class RegistryClient {
   private final String userAgent;
 
   /**
-   * A registry's base URI, its authorization state, and the HTTP client with its TLS settings (its
-   * token server is reached with the same, as the Docker engine does).
+   * A registry's base URI, its authorization state, and the registry whose TLS settings apply (a
+   * token server is reached with its registry's, as the Docker engine does).
    */
   private record Endpoint(URI base, boolean plainHttp, Authenticator auth, String tlsHost) {}
 
