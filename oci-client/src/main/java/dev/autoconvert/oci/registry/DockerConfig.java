@@ -52,7 +52,6 @@ public final class DockerConfig implements CredentialStore {
   private static final String NOT_FOUND = "credentials not found";
 
   private static final int HELPER_OUTPUT_LIMIT = 64 * 1024;
-  private static final System.Logger LOG = System.getLogger(DockerConfig.class.getName());
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   private final Path file;
