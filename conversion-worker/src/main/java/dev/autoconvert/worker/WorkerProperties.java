@@ -1,6 +1,7 @@
 package dev.autoconvert.worker;
 
 import dev.autoconvert.contracts.Topics;
+import dev.autoconvert.service.RegistryConnectionBeans;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -54,7 +55,8 @@ public record WorkerProperties(
     @NotBlank @DefaultValue(Topics.CONVERSION_STATUS) String statusTopic,
     Path dockerConfig,
     Path caCertificates,
-    Path certsDirectory) {
+    Path certsDirectory)
+    implements RegistryConnectionBeans.TlsFiles {
 
   public WorkerProperties {
     registries = registries == null ? List.of() : List.copyOf(registries);

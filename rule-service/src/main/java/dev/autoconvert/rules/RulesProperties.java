@@ -3,6 +3,7 @@ package dev.autoconvert.rules;
 import dev.autoconvert.bearer.TokenSource;
 import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.contracts.Topics;
+import dev.autoconvert.service.RegistryConnectionBeans;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
@@ -168,7 +169,8 @@ public record RulesProperties(
       @DefaultValue("5s") @NotNull Duration contentReadTimeout,
       Path dockerConfig,
       Path caCertificates,
-      Path certsDirectory) {}
+      Path certsDirectory)
+      implements RegistryConnectionBeans.TlsFiles {}
 
   /**
    * Finds QUEUED, RUNNING and RETRYING jobs without any status update (progress included) for

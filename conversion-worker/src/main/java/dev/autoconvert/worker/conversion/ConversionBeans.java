@@ -6,7 +6,7 @@ import dev.autoconvert.oci.registry.RegistryClient;
 import dev.autoconvert.oci.registry.RegistryConfig;
 import dev.autoconvert.oci.registry.RegistryTls;
 import dev.autoconvert.reload.FileBacked;
-import dev.autoconvert.service.RegistryCertificateMetrics;
+import dev.autoconvert.service.RegistryConnectionBeans;
 import dev.autoconvert.worker.WorkerProperties;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,30 +15,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
+import org.springframework.context.annotation.Import;
 
 @Configuration(proxyBeanMethods = false)
+@Import(RegistryConnectionBeans.class)
 class ConversionBeans {
-
-  /**
-   * {@code HTTPS_PROXY}, {@code HTTP_PROXY} and {@code NO_PROXY}, read as Go programs read them;
-   * from the environment, or Spring properties of those names.
-   */
-  @Bean
-  ProxySettings registryProxy(Environment environment) throws IOException {
-    return ProxySettings.fromEnvironment(environment::getProperty);
-  }
-
-  /** The CA file and certs.d directory, read again when they change. */
-  @Bean
-  FileBacked<RegistryTls> registryTls(WorkerProperties properties) throws IOException {
-    return RegistryTls.watch(properties.caCertificates(), properties.certsDirectory());
-  }
-
-  @Bean
-  RegistryCertificateMetrics registryCertificateMetrics(FileBacked<RegistryTls> registryTls) {
-    return new RegistryCertificateMetrics(registryTls::current);
-  }
 
   @Bean
   RegistryClient registryClient(

@@ -1,4 +1,4 @@
-package dev.autoconvert.worker.conversion;
+package dev.autoconvert.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.env.MockEnvironment;
 
-class ConversionBeansTests {
+class RegistryConnectionBeansTests {
 
   @Test
   void theRegistryProxyComesFromTheVariablesDockerReads() throws Exception {
@@ -15,7 +15,7 @@ class ConversionBeansTests {
             .withProperty("HTTPS_PROXY", "http://squid:3128")
             .withProperty("no_proxy", "registry.internal");
 
-    var proxy = new ConversionBeans().registryProxy(environment);
+    var proxy = new RegistryConnectionBeans().registryProxy(environment);
 
     assertThat(proxy.https()).isEqualTo(InetSocketAddress.createUnresolved("squid", 3128));
     assertThat(proxy.http()).isNull();
