@@ -4,11 +4,15 @@ import dev.autoconvert.rules.api.ApiTokenFilter;
 import dev.autoconvert.rules.api.PageView;
 import dev.autoconvert.rules.api.Problems;
 import dev.autoconvert.rules.job.TagLimit;
+import dev.autoconvert.rules.matching.InvalidPatternException;
 import dev.autoconvert.rules.matching.RuleMatcher;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Page;
@@ -91,6 +95,76 @@ class RuleController {
     rules.delete(rule);
     changes.record(RuleChanges.Action.DELETED, RuleView.of(rule), null, actor, Instant.now());
     return ResponseEntity.noContent().build();
+  }
+
+  /**
+   * Makes the rules whose names start with {@code prefix} (all rules without one) those of {@code
+   * set}, matched by name: rules it adds are created, rules it changes replaced, rules it leaves
+   * out deleted, in one transaction and each in the rule history (a renamed rule is deleted and
+   * created). A prefix lets each team apply its own rules and no one else's. With {@code dryRun},
+   * only reports. A set with an invalid rule, a name twice or a name without the prefix is refused
+   * either way, naming it, and changes nothing.
+   */
+  @PutMapping
+  @Transactional
+  RuleSet.Report replaceAll(
+      @Valid @RequestBody RuleSet set,
+      @RequestParam(defaultValue = "") String prefix,
+      @RequestParam(defaultValue = "false") boolean dryRun,
+      @RequestAttribute(ApiTokenFilter.ACTOR) String actor) {
+    Map<String, RuleRequest> wanted = new LinkedHashMap<>();
+    for (RuleRequest request : set.rules()) {
+      try {
+        RuleMatcher.compile(request.registry(), request.patterns());
+      } catch (InvalidPatternException e) {
+        throw Problems.badRequest("rule '" + request.name() + "': " + e.getMessage());
+      }
+      if (!request.name().startsWith(prefix)) {
+        throw Problems.badRequest(
+            "rule '" + request.name() + "' does not start with the prefix '" + prefix + "'");
+      }
+      if (wanted.put(request.name(), request) != null) {
+        throw Problems.badRequest("the rule set names '" + request.name() + "' twice");
+      }
+    }
+    Instant now = Instant.now();
+    List<String> created = new ArrayList<>();
+    List<String> replaced = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    List<String> unchanged = new ArrayList<>();
+    for (Rule rule : rules.findByNameStartingWithOrderByName(prefix)) {
+      RuleRequest request = wanted.remove(rule.getName());
+      RuleView before = RuleView.of(rule);
+      if (request == null) {
+        deleted.add(rule.getName());
+        if (!dryRun) {
+          rules.delete(rule);
+          changes.record(RuleChanges.Action.DELETED, before, null, actor, now);
+        }
+      } else if (before.equals(applied(rule, request))) {
+        unchanged.add(rule.getName());
+      } else {
+        replaced.add(rule.getName());
+        if (!dryRun) {
+          changes.record(RuleChanges.Action.REPLACED, before, save(rule, request, now), actor, now);
+        }
+      }
+    }
+    for (RuleRequest request : wanted.values()) {
+      created.add(request.name());
+      if (!dryRun) {
+        RuleView saved = save(new Rule(UUID.randomUUID(), now), request, now);
+        changes.record(RuleChanges.Action.CREATED, null, saved, actor, now);
+      }
+    }
+    return new RuleSet.Report(dryRun, created, replaced, deleted, unchanged);
+  }
+
+  /** The rule as {@code request} would leave it, times unchanged: equal when it changes nothing. */
+  private static RuleView applied(Rule rule, RuleRequest request) {
+    Rule copy = new Rule(rule.getId(), rule.getCreatedAt());
+    copy.update(request, rule.getUpdatedAt());
+    return RuleView.of(copy);
   }
 
   /** The rule's changes, newest first; a deleted rule's too. */

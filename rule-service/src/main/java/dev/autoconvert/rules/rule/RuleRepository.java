@@ -8,4 +8,7 @@ interface RuleRepository extends JpaRepository<Rule, UUID> {
   List<Rule> findByEnabledTrue();
 
   boolean existsByNameAndIdNot(String name, UUID id);
+
+  /** Rules whose names start with {@code prefix} ({@code %} and {@code _} taken literally). */
+  List<Rule> findByNameStartingWithOrderByName(String prefix);
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoconvert.bearer.BearerTokens;
 import dev.autoconvert.rules.IntegrationTestSupport;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,14 +171,125 @@ class RuleApiIntegrationTests extends IntegrationTestSupport {
     assertThat(get("/api/v1/rules/" + UUID.randomUUID() + "/history").status()).isEqualTo(404);
   }
 
+  /** Rules kept as code: a team applies its own rule set, under its name prefix. */
+  @Test
+  void aRuleSetIsAppliedUnderItsPrefixByNameAndLeavesOtherRulesAlone() throws Exception {
+    String prefix = "team-" + RUN + "/";
+    String outside = createRule(rule("outside"));
+    String keep = createRule(narrow(prefix + "keep"));
+    Map<String, Object> change = narrow(prefix + "change");
+    change.put("tagPattern", "v*");
+    String changed = createRule(change);
+    String drop = createRule(narrow(prefix + "drop"));
+    change.put("enabled", false);
+    // a rule as GET shows it (id and times included) is a valid item
+    JsonNode keepAsShown = get("/api/v1/rules/" + keep).body();
+    Map<String, Object> set = Map.of("rules", List.of(keepAsShown, change, narrow(prefix + "new")));
+    String path = "/api/v1/rules?prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8);
+
+    Reply dryRun = call("PUT", path + "&dryRun=true", ADMIN_TOKEN, set);
+
+    assertThat(dryRun.status()).as(dryRun.raw().body()).isEqualTo(200);
+    assertThat(dryRun.body().get("dryRun").asBoolean()).isTrue();
+    assertReport(
+        dryRun.body(), prefix + "new", prefix + "change", prefix + "drop", prefix + "keep");
+    assertThat(get("/api/v1/rules/" + drop).status())
+        .as("a dry run changes nothing")
+        .isEqualTo(200);
+
+    Reply applied = call("PUT", path, ADMIN_TOKEN, set);
+
+    assertThat(applied.status()).as(applied.raw().body()).isEqualTo(200);
+    assertThat(applied.body().get("dryRun").asBoolean()).isFalse();
+    assertReport(
+        applied.body(), prefix + "new", prefix + "change", prefix + "drop", prefix + "keep");
+    assertThat(get("/api/v1/rules/" + drop).status()).isEqualTo(404);
+    assertThat(get("/api/v1/rules/" + changed).body().get("enabled").asBoolean()).isFalse();
+    assertThat(get("/api/v1/rules/" + outside).status()).isEqualTo(200);
+    assertThat(namesStartingWith(prefix))
+        .isEqualTo(prefix + "change," + prefix + "keep," + prefix + "new");
+    JsonNode lastChange = get("/api/v1/rules/" + changed + "/history").body().get("items").get(0);
+    assertThat(lastChange.get("action").asString()).isEqualTo("REPLACED");
+    assertThat(lastChange.get("actor").asString())
+        .isEqualTo("admin " + BearerTokens.fingerprint(ADMIN_TOKEN));
+    assertThat(get("/api/v1/rules/" + keep + "/history").body().get("total").asInt())
+        .as("an unchanged rule gets no history entry")
+        .isEqualTo(1);
+    JsonNode again = call("PUT", path, ADMIN_TOKEN, set).body();
+    assertThat(again.get("unchanged")).hasSize(3);
+    assertThat(again.get("created")).isEmpty();
+    assertThat(again.get("replaced")).isEmpty();
+  }
+
+  @Test
+  void aRuleSetThatCannotBeAppliedWhollyIsRefusedNamingWhyAndChangesNothing() throws Exception {
+    String prefix = "refused-" + RUN + "/";
+    String kept = createRule(narrow(prefix + "kept"));
+    String path = "/api/v1/rules?prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8);
+
+    Reply outsidePrefix =
+        call("PUT", path, ADMIN_TOKEN, Map.of("rules", List.of(Map.of("name", "elsewhere"))));
+    Reply twice =
+        call(
+            "PUT",
+            path,
+            ADMIN_TOKEN,
+            Map.of("rules", List.of(narrow(prefix + "a"), narrow(prefix + "a"))));
+    Reply badPattern =
+        call(
+            "PUT",
+            path,
+            ADMIN_TOKEN,
+            Map.of(
+                "rules",
+                List.of(
+                    narrow(prefix + "b"),
+                    Map.of("name", prefix + "c", "patternSyntax", "REGEX", "tagPattern", "(v"))));
+    Reply readOnly = call("PUT", path, READ_TOKEN, Map.of("rules", List.of()));
+
+    assertThat(outsidePrefix.status()).isEqualTo(400);
+    assertThat(outsidePrefix.body().get("detail").asString())
+        .isEqualTo("rule 'elsewhere' does not start with the prefix '" + prefix + "'");
+    assertThat(twice.status()).isEqualTo(400);
+    assertThat(twice.body().get("detail").asString()).contains("'" + prefix + "a' twice");
+    assertThat(badPattern.status()).as(badPattern.raw().body()).isEqualTo(400);
+    assertThat(badPattern.body().get("detail").asString())
+        .startsWith("rule '" + prefix + "c': invalid pattern '(v'");
+    assertThat(readOnly.status()).isEqualTo(403);
+    assertThat(get("/api/v1/rules/" + kept).status()).isEqualTo(200);
+    assertThat(namesStartingWith(prefix)).isEqualTo(prefix + "kept");
+  }
+
+  /** A rule matching only repositories no test pushes to: these tests share one rule-service. */
+  private static Map<String, Object> narrow(String name) {
+    return new HashMap<>(Map.of("name", name, "repositoryPattern", "never-pushed-" + RUN + "/*"));
+  }
+
+  /** The names of the rules under {@code prefix}, sorted and joined by commas; null if none. */
+  private static String namesStartingWith(String prefix) throws Exception {
+    return queryString(
+        "SELECT string_agg(name, ',' ORDER BY name) FROM rules WHERE starts_with(name, ?)", prefix);
+  }
+
+  private static void assertReport(
+      JsonNode report, String created, String replaced, String deleted, String unchanged) {
+    assertThat(report.get("created").valueStream().map(JsonNode::asString))
+        .containsExactly(created);
+    assertThat(report.get("replaced").valueStream().map(JsonNode::asString))
+        .containsExactly(replaced);
+    assertThat(report.get("deleted").valueStream().map(JsonNode::asString))
+        .containsExactly(deleted);
+    assertThat(report.get("unchanged").valueStream().map(JsonNode::asString))
+        .containsExactly(unchanged);
+  }
+
   @Test
   void readTokenReadsButCannotWrite() throws Exception {
     assertThat(call("GET", "/api/v1/rules", READ_TOKEN, null).status()).isEqualTo(200);
     Reply write = call("POST", "/api/v1/rules", READ_TOKEN, rule("reader"));
     assertThat(write.status()).isEqualTo(403);
     assertThat(write.body().get("detail").asString()).contains("read-only");
-    assertThat(call("GET", "/api/v1/rules?size=200", ADMIN_TOKEN, null).body().toString())
-        .doesNotContain("reader-" + RUN);
+    assertThat(namesStartingWith("reader-" + RUN)).isNull();
   }
 
   @Test
