@@ -43,7 +43,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  *
  * <pre>
  * mvn -q -pl bench -am package -DskipTests
- * java -jar bench/target/bench.jar [debian-rootfs-dir | layer.tar | layer.tar.gz] [--flat-gib N]
+ * java -jar bench/target/bench.jar [debian-rootfs-dir | layer.tar | layer.tar.gz] [--flat-gib N] [--rounds N]
  * </pre>
  *
  * The Debian input comes from the argument or BENCH_DEBIAN_ROOTFS (a debootstrap --variant=minbase
@@ -56,8 +56,11 @@ public final class LayerBench {
    */
   private static final int WARMUP_ROUNDS = 3;
 
-  /** Odd, for a plain median; the summary lines also print the rounds' range. */
-  private static final int ROUNDS = 7;
+  /**
+   * Timed rounds unless {@code --rounds N} says otherwise; odd, for a plain median. The summary
+   * lines also print the rounds' range.
+   */
+  private static final int DEFAULT_ROUNDS = 7;
 
   private static final int MIB = 1 << 20;
 
@@ -70,9 +73,15 @@ public final class LayerBench {
     }
     String source = System.getenv("BENCH_DEBIAN_ROOTFS");
     long flatBytes = 2L << 30;
+    int rounds = DEFAULT_ROUNDS;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--flat-gib")) {
         flatBytes = (long) (Double.parseDouble(args[++i]) * (1L << 30));
+      } else if (args[i].equals("--rounds")) {
+        rounds = Integer.parseInt(args[++i]);
+        if (rounds < 1 || rounds % 2 == 0) {
+          throw new IllegalArgumentException("--rounds must be odd and positive: " + rounds);
+        }
       } else {
         source = args[i];
       }
@@ -95,9 +104,9 @@ public final class LayerBench {
           System.getProperty("java.version"),
           Runtime.getRuntime().maxMemory() / MIB,
           WARMUP_ROUNDS,
-          ROUNDS);
+          rounds);
       for (Path layer : layers) {
-        measure(layer);
+        measure(layer, rounds);
       }
       flatMemory(flatBytes);
     } finally {
@@ -170,7 +179,7 @@ public final class LayerBench {
     }
   }
 
-  private static void measure(Path layer) throws Exception {
+  private static void measure(Path layer, int rounds) throws Exception {
     LayerOptions blake3 = new LayerOptions(Compressor.ZSTD, MIB, Digester.BLAKE3, List.of("/"));
     LayerOptions sha256 = new LayerOptions(Compressor.ZSTD, MIB, Digester.SHA256, List.of("/"));
     List<String> names =
@@ -185,13 +194,13 @@ public final class LayerBench {
     int one = 3; // converter 1 thread, sha256
     int two = 5; // converter 2 threads, sha256
     int ceiling = 6; // two references at once
-    Result[][] runs = new Result[ROUNDS][names.size()];
+    Result[][] runs = new Result[rounds][names.size()];
     ConvertedLayer sample = convert(layer, blake3);
     List<long[]> files = fileRegions(layer);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    for (int round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
+    for (int round = -WARMUP_ROUNDS; round < rounds; round++) {
       for (int i = 0; i < names.size(); i++) {
         boolean parallel = i >= 4;
         resetPeaks();
