@@ -108,14 +108,28 @@ class NotificationSender implements SmartLifecycle {
     return loops != null;
   }
 
-  /** One endpoint's loop: its due notifications, a batch at a time. */
+  /**
+   * One endpoint's loop: its due notifications, a batch at a time. Once the endpoint cannot be
+   * reached (no connection, or no answer in time), the rest of the batch waits as long as the
+   * failed one without being tried: an endpoint that is down costs one timeout per retry, not one
+   * per notification, and whatever arrives meanwhile is not stuck behind its backlog.
+   */
   void deliverDue(String endpoint) {
     try {
       List<Due> due;
+      Instant unreachableUntil = null;
       do {
         due = claim(endpoint);
-        due.forEach(this::deliver);
-      } while (due.size() == BATCH && !Thread.currentThread().isInterrupted());
+        for (Due notification : due) {
+          if (unreachableUntil != null) {
+            postpone(notification, unreachableUntil);
+          } else {
+            unreachableUntil = deliver(notification);
+          }
+        }
+      } while (due.size() == BATCH
+          && unreachableUntil == null
+          && !Thread.currentThread().isInterrupted());
     } catch (RuntimeException e) {
       log.warn(
           "notification delivery to {} failed, its notifications stay due: {}",
@@ -193,11 +207,15 @@ class NotificationSender implements SmartLifecycle {
         rs.getTimestamp(6).toInstant());
   }
 
-  private void deliver(Due due) {
+  /**
+   * Tries one notification and records the outcome; returns when the endpoint may be tried again if
+   * it could not be reached, else null.
+   */
+  private Instant deliver(Due due) {
     RulesProperties.Endpoint endpoint = endpoints.get(due.endpoint());
-    String failure =
+    Failure failure =
         endpoint == null
-            ? "endpoint " + due.endpoint() + " is not configured"
+            ? new Failure("endpoint " + due.endpoint() + " is not configured", false)
             : post(endpoint, due);
     if (failure == null) {
       jdbc.sql(
@@ -206,7 +224,7 @@ class NotificationSender implements SmartLifecycle {
           .param(due.id())
           .update();
       count(due.endpoint(), "delivered");
-      return;
+      return null;
     }
     int attempts = due.attempts() + 1;
     boolean tooOld =
@@ -217,28 +235,36 @@ class NotificationSender implements SmartLifecycle {
           due.eventId(),
           due.endpoint(),
           attempts,
-          failure);
+          failure.reason());
       jdbc.sql(
               "UPDATE notifications SET abandoned_at = now(), attempts = ?, last_error = ?"
                   + " WHERE id = ?")
-          .params(attempts, failure, due.id())
+          .params(attempts, failure.reason(), due.id())
           .update();
       count(due.endpoint(), "abandoned");
-      return;
+      return null;
     }
+    Instant next = Instant.now().plus(backoff(config, attempts));
     jdbc.sql(
             "UPDATE notifications SET next_attempt_at = ?, attempts = ?, last_error = ? WHERE id = ?")
-        .params(
-            Timestamp.from(Instant.now().plus(backoff(config, attempts))),
-            attempts,
-            failure,
-            due.id())
+        .params(Timestamp.from(next), attempts, failure.reason(), due.id())
         .update();
     count(due.endpoint(), "failed");
+    return failure.unreachable() ? next : null;
   }
 
-  /** Null when delivered, else why not (never the URL: it may hold a secret). */
-  private String post(RulesProperties.Endpoint endpoint, Due due) {
+  /** Gives a claimed notification back untried, due at {@code when}. */
+  private void postpone(Due due, Instant when) {
+    jdbc.sql("UPDATE notifications SET next_attempt_at = ? WHERE id = ?")
+        .params(Timestamp.from(when), due.id())
+        .update();
+  }
+
+  /** Why a delivery failed (never the URL: it may hold a secret), and whether no answer came. */
+  private record Failure(String reason, boolean unreachable) {}
+
+  /** Null when delivered, else why not. */
+  private Failure post(RulesProperties.Endpoint endpoint, Due due) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(endpoint.url()))
             .timeout(config.timeout())
@@ -251,12 +277,15 @@ class NotificationSender implements SmartLifecycle {
     }
     try {
       int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-      return status / 100 == 2 ? null : "HTTP " + status + " from " + endpoint.origin();
+      return status / 100 == 2
+          ? null
+          : new Failure("HTTP " + status + " from " + endpoint.origin(), false);
     } catch (IOException e) {
-      return "cannot reach " + endpoint.origin() + ": " + e.getClass().getSimpleName();
+      return new Failure(
+          "cannot reach " + endpoint.origin() + ": " + e.getClass().getSimpleName(), true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "interrupted";
+      return new Failure("interrupted", false);
     }
   }
 

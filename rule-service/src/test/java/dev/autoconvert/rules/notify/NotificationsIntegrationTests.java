@@ -114,15 +114,7 @@ class NotificationsIntegrationTests extends IntegrationTestSupport {
 
   @Test
   void anEndpointThatTimesOutDelaysNoOther() throws Exception {
-    // Earlier runs on this database left notifications to /slow, which accepts none: each attempt
-    // takes the whole timeout, and being older they go first. Only this run's matter here.
-    try (var connection = db();
-        var giveUp =
-            connection.prepareStatement(
-                "UPDATE notifications SET abandoned_at = now() WHERE endpoint = 'slow'"
-                    + " AND delivered_at IS NULL AND abandoned_at IS NULL")) {
-      giveUp.executeUpdate();
-    }
+    giveUpSlowBacklog();
     UUID jobId = finishedByWorker("skipped", JobStatus.SKIPPED, null);
     String event = jobId + "/SKIPPED";
 
@@ -143,6 +135,38 @@ class NotificationsIntegrationTests extends IntegrationTestSupport {
     assertThat(Duration.between(slow.at(), accepted.at()))
         .as("/all's second attempt did not wait for /slow's first to time out")
         .isLessThan(NOTIFICATION_TIMEOUT);
+  }
+
+  @Test
+  void anEndpointThatDoesNotAnswerIsProbedWithOneNotificationWhileTheOthersWait() throws Exception {
+    giveUpSlowBacklog();
+    List<UUID> jobs = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+    for (UUID job : jobs) {
+      insertNotification(job, "slow", Duration.ZERO);
+    }
+    try {
+      List<Delivery> tried =
+          await(
+              () ->
+                  jobs.stream().flatMap(job -> NOTIFICATIONS.of(job + "/FAILED").stream()).toList(),
+              deliveries -> deliveries.size() >= 2,
+              WAIT);
+
+      assertThat(tried)
+          .extracting(Delivery::event)
+          .as("the oldest is tried again; the others wait for it instead of each timing out")
+          .containsOnly(jobs.get(0) + "/FAILED");
+      for (UUID waiting : jobs.subList(1, jobs.size())) {
+        assertThat(
+                queryLong(
+                    "SELECT attempts FROM notifications WHERE job_id = ?"
+                        + " AND next_attempt_at > now()",
+                    waiting))
+            .isZero();
+      }
+    } finally {
+      giveUpSlowBacklog();
+    }
   }
 
   @Test
@@ -187,6 +211,20 @@ class NotificationsIntegrationTests extends IntegrationTestSupport {
                 stale))
         .as("redelivery starts its maxAge again: time to configure the endpoint")
         .isEqualTo(1);
+  }
+
+  /**
+   * Gives up the notifications waiting for /slow, which accepts none: each attempt takes the whole
+   * timeout, and older ones (earlier tests', or earlier runs' on this database) go first.
+   */
+  private static void giveUpSlowBacklog() throws Exception {
+    try (var connection = db();
+        var giveUp =
+            connection.prepareStatement(
+                "UPDATE notifications SET abandoned_at = now() WHERE endpoint = 'slow'"
+                    + " AND delivered_at IS NULL AND abandoned_at IS NULL")) {
+      giveUp.executeUpdate();
+    }
   }
 
   private void insertNotification(UUID jobId, String endpoint, Duration age) throws Exception {
