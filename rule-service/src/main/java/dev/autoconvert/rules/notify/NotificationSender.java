@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,10 @@ class NotificationSender implements SmartLifecycle {
   private final RulesProperties.Notifications config;
   private final Map<String, RulesProperties.Endpoint> endpoints;
   private final HttpClient http;
+
+  /** Per endpoint that could not be reached, when its failed notification is tried again. */
+  private final Map<String, Instant> unreachableUntil = new ConcurrentHashMap<>();
+
   private ScheduledExecutorService loops;
 
   NotificationSender(
@@ -110,26 +115,35 @@ class NotificationSender implements SmartLifecycle {
 
   /**
    * One endpoint's loop: its due notifications, a batch at a time. Once the endpoint cannot be
-   * reached (no connection, or no answer in time), the rest of the batch waits as long as the
-   * failed one without being tried: an endpoint that is down costs one timeout per retry, not one
-   * per notification, and whatever arrives meanwhile is not stuck behind its backlog.
+   * reached (no connection, or no answer in time), nothing more is tried until the failed
+   * notification's retry, and the rest of the batch waits as long: an endpoint that is down costs
+   * one timeout per retry, not one per notification.
    */
   void deliverDue(String endpoint) {
+    Instant pausedUntil = unreachableUntil.get(endpoint);
+    if (pausedUntil != null && Instant.now().isBefore(pausedUntil)) {
+      return;
+    }
     try {
       List<Due> due;
-      Instant unreachableUntil = null;
+      Instant unreachable = null;
       do {
         due = claim(endpoint);
         for (Due notification : due) {
-          if (unreachableUntil != null) {
-            postpone(notification, unreachableUntil);
+          if (unreachable != null) {
+            postpone(notification, unreachable);
           } else {
-            unreachableUntil = deliver(notification);
+            unreachable = deliver(notification);
           }
         }
       } while (due.size() == BATCH
-          && unreachableUntil == null
+          && unreachable == null
           && !Thread.currentThread().isInterrupted());
+      if (unreachable != null) {
+        // a poll after the retry time: by then the failed one is due by the database's clock too,
+        // so the oldest is tried again rather than one of those it held back
+        unreachableUntil.put(endpoint, unreachable.plus(config.pollInterval()));
+      }
     } catch (RuntimeException e) {
       log.warn(
           "notification delivery to {} failed, its notifications stay due: {}",
