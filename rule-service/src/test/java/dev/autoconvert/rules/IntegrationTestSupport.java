@@ -137,6 +137,8 @@ public abstract class IntegrationTestSupport {
         "autoconvert.rules.notifications.timeout", () -> NOTIFICATION_TIMEOUT.toMillis() + "ms");
     registry.add("autoconvert.rules.notifications.poll-interval", () -> "100ms");
     registry.add("autoconvert.rules.notifications.initial-backoff", () -> "200ms");
+    // /slow fails every delivery: its retries, and the pauses of its loop, stay short
+    registry.add("autoconvert.rules.notifications.max-backoff", () -> "1s");
   }
 
   /** A real docker-registry for the whole test JVM, started on first use. */
