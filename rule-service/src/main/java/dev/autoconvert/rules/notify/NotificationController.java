@@ -50,13 +50,15 @@ class NotificationController {
       Instant deliveredAt,
       Instant abandonedAt) {}
 
+  /** A row's {@link State}, defined once: the filter and the view both read it. */
+  private static final String STATE =
+      "(CASE WHEN delivered_at IS NOT NULL THEN 'DELIVERED'"
+          + " WHEN abandoned_at IS NOT NULL THEN 'ABANDONED' ELSE 'PENDING' END)";
+
   private static final String COLUMNS =
       "id, event_id, job_id, endpoint, attempts, last_error, created_at, next_attempt_at,"
-          + " delivered_at, abandoned_at";
-
-  private static final String STATE_CONDITION =
-      " (CASE WHEN delivered_at IS NOT NULL THEN 'DELIVERED'"
-          + " WHEN abandoned_at IS NOT NULL THEN 'ABANDONED' ELSE 'PENDING' END)";
+          + " delivered_at, abandoned_at, "
+          + STATE;
 
   @GetMapping
   PageView<NotificationView> list(
@@ -69,7 +71,7 @@ class NotificationController {
     StringBuilder where = new StringBuilder(" WHERE true");
     List<Object> params = new ArrayList<>();
     if (state != null) {
-      where.append(" AND").append(STATE_CONDITION).append(" = ?");
+      where.append(" AND ").append(STATE).append(" = ?");
       params.add(state.name());
     }
     if (endpoint != null) {
@@ -124,20 +126,18 @@ class NotificationController {
   }
 
   private static NotificationView view(ResultSet rs) throws SQLException {
-    Instant delivered = instant(rs.getTimestamp(9));
-    Instant abandoned = instant(rs.getTimestamp(10));
     return new NotificationView(
         rs.getLong(1),
         rs.getString(2),
         rs.getObject(3, UUID.class),
         rs.getString(4),
-        delivered != null ? State.DELIVERED : abandoned != null ? State.ABANDONED : State.PENDING,
+        State.valueOf(rs.getString(11)),
         rs.getInt(5),
         rs.getString(6),
         instant(rs.getTimestamp(7)),
         instant(rs.getTimestamp(8)),
-        delivered,
-        abandoned);
+        instant(rs.getTimestamp(9)),
+        instant(rs.getTimestamp(10)));
   }
 
   private static Instant instant(Timestamp timestamp) {
