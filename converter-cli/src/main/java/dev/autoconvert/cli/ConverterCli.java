@@ -1,5 +1,6 @@
 package dev.autoconvert.cli;
 
+import dev.autoconvert.oci.registry.ProxySettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -36,13 +37,15 @@ public final class ConverterCli {
       registry credentials: AUTOCONVERT_REGISTRY_USERNAME / AUTOCONVERT_REGISTRY_PASSWORD, else
                             a Docker config file (--authfile, else $DOCKER_CONFIG/config.json
                             or ~/.docker/config.json): auths entries and credential helpers
-      proxies:              HTTPS_PROXY, HTTP_PROXY, NO_PROXY (as Docker reads them)
+      proxies:              HTTPS_PROXY, HTTP_PROXY, NO_PROXY (as Docker reads them;
+                            http://user:password@host:port for a proxy that wants credentials)
       exit codes: 0 ok, 1 check failed, 2 usage, 3 conversion/registry/format error
       """;
 
   private ConverterCli() {}
 
   public static void main(String[] args) {
+    ProxySettings.allowBasicProxyAuthentication();
     System.exit(run(Arrays.asList(args), System.out, System.err));
   }
 

@@ -144,15 +144,22 @@ class RegistryAccessIntegrationTests {
         .contains(key.toString());
   }
 
-  /** The jar as users run it: only a separate process can be given an environment. */
+  /**
+   * The jar as users run it: only a separate process can be given an environment, and only its
+   * {@code main} lets the JDK send Basic credentials in a {@code CONNECT}.
+   */
   @Test
-  void theJarReachesARegistryThroughTheProxyHttpProxyNames() throws Exception {
-    try (LocalRegistry registry = LocalRegistry.start();
+  void theJarReachesAnHttpsRegistryThroughTheProxyHttpsProxyNamesWithItsCredentials()
+      throws Exception {
+    TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
+    try (LocalRegistry registry = LocalRegistry.builder().tls(certificates).start();
         ForwardProxy proxy =
-            ForwardProxy.start(
+            ForwardProxy.requiringCredentials(
                 Map.of(
                     "registry.test:" + registry.port(),
-                    new InetSocketAddress("127.0.0.1", registry.port())))) {
+                    new InetSocketAddress("127.0.0.1", registry.port())),
+                "builder",
+                "s3cret")) {
       String target = "registry.test:" + registry.port() + "/cli/app:v1-nydus";
       ProcessBuilder cli =
           new ProcessBuilder(
@@ -164,20 +171,22 @@ class RegistryAccessIntegrationTests {
                   "oci:" + source() + ":v1",
                   "--target",
                   target,
-                  "--plain-http")
+                  "--ca-certificates",
+                  certificates.ca().toString())
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("cli.log").toFile());
       cli.environment().keySet().removeIf(k -> k.toLowerCase(Locale.ROOT).endsWith("_proxy"));
-      cli.environment().put("HTTP_PROXY", proxy.url());
+      cli.environment().put("HTTPS_PROXY", proxy.url().replace("//", "//builder:s3cret@"));
       cli.environment()
           .put("DOCKER_CONFIG", Files.createDirectories(dir.resolve("docker")).toString());
 
       int exit = cli.start().waitFor();
 
       assertThat(exit).as(Files.readString(dir.resolve("cli.log"))).isZero();
+      assertThat(proxy.refused()).isEmpty();
       assertThat(proxy.targets())
           .isNotEmpty()
-          .allMatch(t -> t.endsWith(" registry.test:" + registry.port()));
+          .allMatch(t -> t.equals("CONNECT registry.test:" + registry.port()));
       assertThat(
               registry.skopeo(
                   "list-tags", "--tls-verify=false", "docker://" + registry.host() + "/cli/app"))

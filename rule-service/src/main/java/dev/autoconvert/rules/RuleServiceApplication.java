@@ -1,5 +1,6 @@
 package dev.autoconvert.rules;
 
+import dev.autoconvert.oci.registry.ProxySettings;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class RuleServiceApplication {
   public static void main(String[] args) {
+    ProxySettings.allowBasicProxyAuthentication();
     SpringApplication.run(RuleServiceApplication.class, args);
   }
 }

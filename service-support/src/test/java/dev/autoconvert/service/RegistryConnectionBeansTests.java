@@ -17,7 +17,8 @@ class RegistryConnectionBeansTests {
 
     var proxy = new RegistryConnectionBeans().registryProxy(environment);
 
-    assertThat(proxy.https()).isEqualTo(InetSocketAddress.createUnresolved("squid", 3128));
+    assertThat(proxy.https().address())
+        .isEqualTo(InetSocketAddress.createUnresolved("squid", 3128));
     assertThat(proxy.http()).isNull();
     assertThat(proxy.noProxy()).containsExactly("registry.internal");
   }

@@ -342,6 +342,9 @@ public final class RegistryClient {
         if (operation.accepts(status)) {
           return handle(operation, response);
         }
+        if (status == 407) {
+          throw proxyRefusal(operation, response);
+        }
         byte[] errorBody = Http.readPrefix(response, Http.ERROR_BODY_LIMIT);
         if (status == 401
             && reauthentications < MAX_REAUTHENTICATIONS
@@ -410,6 +413,21 @@ public final class RegistryClient {
     }
   }
 
+  /** A proxy's 407, which retrying cannot change. */
+  private RegistryException proxyRefusal(
+      RegistryOperation<?> operation, HttpResponse<InputStream> response) throws IOException {
+    // the JDK answers a CONNECT the proxy refused with a response without body
+    if (response.body() != null) {
+      response.body().close();
+    }
+    return new RegistryException(
+        ErrorKind.UNAUTHORIZED,
+        operation.action(),
+        response.statusCode(),
+        proxy.refusal(response.request().uri()),
+        null);
+  }
+
   private <T> T handle(RegistryOperation<T> operation, HttpResponse<InputStream> response)
       throws IOException {
     boolean keep = false;
@@ -435,7 +453,7 @@ public final class RegistryClient {
                 operation.scopes(),
                 (fetcher, realm) -> call(tokenEndpoint(realm, endpoint), fetcher));
     authorization.ifPresent(value -> builder.header("Authorization", value));
-    HttpRequest request = builder.build();
+    HttpRequest request = withProxyAuthorization(builder.build());
     HttpResponse<InputStream> response =
         httpFor(endpoint.tlsHost()).send(request, HttpResponse.BodyHandlers.ofInputStream());
     for (int hops = 0; isRedirect(response.statusCode()) && hops < MAX_REDIRECTS; hops++) {
@@ -478,12 +496,29 @@ public final class RegistryClient {
         .map()
         .forEach(
             (name, values) -> {
-              if (sameOrigin || !name.equalsIgnoreCase("Authorization")) {
+              if ((sameOrigin || !name.equalsIgnoreCase("Authorization"))
+                  && !name.equalsIgnoreCase(ProxySettings.AUTHORIZATION_HEADER)) {
                 values.forEach(value -> next.header(name, value));
               }
             });
     return httpFor(endpoint.tlsHost())
-        .send(next.build(), HttpResponse.BodyHandlers.ofInputStream());
+        .send(withProxyAuthorization(next.build()), HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  /**
+   * The request with the credentials of the proxy it goes through, when that proxy wants any. The
+   * HTTP client sends them to the proxy only: in the {@code CONNECT} of a tunnel, or in a
+   * plain-HTTP request the proxy forwards, never through a tunnel or on a direct connection.
+   */
+  private HttpRequest withProxyAuthorization(HttpRequest request) {
+    return proxy
+        .authorizationFor(request.uri())
+        .map(
+            value ->
+                HttpRequest.newBuilder(request, (name, v) -> true)
+                    .header(ProxySettings.AUTHORIZATION_HEADER, value)
+                    .build())
+        .orElse(request);
   }
 
   private static boolean isRedirect(int status) {

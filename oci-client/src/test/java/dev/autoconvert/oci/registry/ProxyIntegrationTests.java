@@ -56,16 +56,9 @@ class ProxyIntegrationTests {
         ForwardProxy proxy = proxyTo(registry)) {
       String host = NAME + ":" + registry.port();
       ImageReference ref = ImageReference.parse(host + "/tunnelled/app:v1");
-      RegistryClient.Builder builder =
-          RegistryClient.builder()
-              .registry(RegistryConfig.https(host))
-              .tls(RegistryTls.load(certificates.ca(), null))
-              .retryPolicy(RetryPolicy.NONE);
+      RegistryClient.Builder builder = httpsClient(host, certificates);
 
-      RegistryClient proxied =
-          builder
-              .proxy(ProxySettings.fromEnvironment(Map.of("HTTPS_PROXY", proxy.url())::get))
-              .build();
+      RegistryClient proxied = builder.proxy(httpsProxy(proxy.url())).build();
       RawManifest pushed = pushImage(proxied, ref, randomBytes(1000));
 
       assertThat(proxied.pullManifest(ref)).isEqualTo(pushed);
@@ -79,9 +72,84 @@ class ProxyIntegrationTests {
     }
   }
 
+  @Test
+  void aProxyWantingCredentialsGetsThoseOfTheUrlInTheConnectOfEachTunnel() throws IOException {
+    TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
+    try (LocalRegistry registry = LocalRegistry.builder().tls(certificates).start();
+        ForwardProxy proxy =
+            ForwardProxy.requiringCredentials(hosts(registry), "builder", "s3cr:et")) {
+      String host = NAME + ":" + registry.port();
+      ImageReference ref = ImageReference.parse(host + "/authenticated/app:v1");
+      RegistryClient.Builder builder = httpsClient(host, certificates);
+      String address = proxy.url().substring("http://".length());
+
+      RegistryClient proxied =
+          builder.proxy(httpsProxy("http://builder:s3cr%3Aet@" + address)).build();
+      RawManifest pushed = pushImage(proxied, ref, randomBytes(1000));
+
+      assertThat(proxied.pullManifest(ref)).isEqualTo(pushed);
+      assertThat(proxy.refused()).isEmpty();
+      assertThat(proxy.targets()).isNotEmpty().allMatch(t -> t.equals("CONNECT " + host));
+      assertProxyRefusal(
+          builder.proxy(httpsProxy("http://builder:wrong@" + address)).build(),
+          ref,
+          "the proxy " + address + " (as builder) refused the credentials given in HTTPS_PROXY");
+      assertProxyRefusal(
+          builder.proxy(httpsProxy(proxy.url())).build(),
+          ref,
+          "the proxy " + address + " wants credentials: give them in HTTPS_PROXY");
+      assertThat(proxy.refused()).hasSize(2).last().isEqualTo("none");
+    }
+  }
+
+  @Test
+  void aPlainHttpProxyWantingCredentialsGetsThemWithEveryRequest() throws IOException {
+    try (LocalRegistry registry = LocalRegistry.start();
+        ForwardProxy proxy = ForwardProxy.requiringCredentials(hosts(registry), "builder", "pw")) {
+      String host = NAME + ":" + registry.port();
+      ImageReference ref = ImageReference.parse(host + "/authenticated/plain:v1");
+      String withCredentials = proxy.url().replace("http://", "http://builder:pw@");
+
+      RegistryClient proxied =
+          client(RegistryConfig.of(host, true, null, null), Map.of("HTTP_PROXY", withCredentials));
+      RawManifest pushed = pushImage(proxied, ref, randomBytes(100_000));
+
+      assertThat(proxied.pullManifest(ref)).isEqualTo(pushed);
+      assertThat(proxy.refused()).isEmpty();
+      assertThat(proxy.targets()).isNotEmpty().allMatch(t -> t.endsWith(" " + host));
+    }
+  }
+
+  private static RegistryClient.Builder httpsClient(String host, TestCertificates certificates)
+      throws IOException {
+    return RegistryClient.builder()
+        .registry(RegistryConfig.https(host))
+        .tls(RegistryTls.load(certificates.ca(), null))
+        .retryPolicy(RetryPolicy.NONE);
+  }
+
+  private static ProxySettings httpsProxy(String url) throws IOException {
+    return ProxySettings.fromEnvironment(Map.of("HTTPS_PROXY", url)::get);
+  }
+
+  private static void assertProxyRefusal(RegistryClient client, ImageReference ref, String reason) {
+    assertThatThrownBy(() -> client.pullManifest(ref))
+        .isInstanceOfSatisfying(
+            RegistryException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHORIZED);
+              assertThat(e.status()).isEqualTo(407);
+              assertThat(e.getMessage()).contains(reason).doesNotContain("wrong");
+            });
+  }
+
+  private static Map<String, InetSocketAddress> hosts(LocalRegistry registry) {
+    return Map.of(
+        NAME + ":" + registry.port(), new InetSocketAddress("127.0.0.1", registry.port()));
+  }
+
   private static ForwardProxy proxyTo(LocalRegistry registry) throws IOException {
-    return ForwardProxy.start(
-        Map.of(NAME + ":" + registry.port(), new InetSocketAddress("127.0.0.1", registry.port())));
+    return ForwardProxy.start(hosts(registry));
   }
 
   private static RegistryClient client(RegistryConfig config, Map<String, String> env)

@@ -41,7 +41,8 @@ class ProxySettingsTests {
     ProxySettings settings =
         read(Map.of("HTTPS_PROXY", "http://upper", "https_proxy", "http://lower:1"));
 
-    assertThat(settings.https()).isEqualTo(InetSocketAddress.createUnresolved("upper", 80));
+    assertThat(settings.https().address())
+        .isEqualTo(InetSocketAddress.createUnresolved("upper", 80));
     assertThat(read(Map.of())).isEqualTo(ProxySettings.NONE);
   }
 
@@ -105,9 +106,81 @@ class ProxySettingsTests {
         .hasMessageContaining("HTTPS_PROXY: only http:// proxies are supported");
     assertThatThrownBy(() -> read(Map.of("HTTP_PROXY", "socks5://squid:1080")))
         .hasMessageContaining("HTTP_PROXY: only http://");
-    assertThatThrownBy(() -> read(Map.of("HTTPS_PROXY", "http://u:secret@squid")))
-        .hasMessageContaining("credentials are not supported")
+    assertThatThrownBy(() -> read(Map.of("HTTP_PROXY", "http://:secret@squid")))
+        .hasMessageContaining("HTTP_PROXY has a password but no user name")
         .hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void credentialsInTheUrlGoOnlyToTheProxyTheyBelongTo() throws IOException {
+    ProxySettings settings =
+        ProxySettings.fromEnvironment(
+            Map.of(
+                    "HTTPS_PROXY", "http://build%40corp:p%3Ass@squid:3128",
+                    "HTTP_PROXY", "http://plain-proxy:8080",
+                    "NO_PROXY", "registry.internal")
+                ::get,
+            "");
+
+    // Basic base64("build@corp:p:ss"), decoded as Go decodes the URL's user information
+    assertThat(settings.authorizationFor(URI.create("https://registry.example/v2/")))
+        .contains("Basic YnVpbGRAY29ycDpwOnNz");
+    assertThat(settings.authorizationFor(URI.create("http://registry.example/v2/"))).isEmpty();
+    assertThat(settings.authorizationFor(URI.create("https://registry.internal/v2/"))).isEmpty();
+    assertThat(settings.authorizationFor(URI.create("https://127.0.0.1:5000/v2/"))).isEmpty();
+  }
+
+  @Test
+  void aUserWithoutPasswordSendsAnEmptyPasswordAsGoDoes() throws IOException {
+    ProxySettings settings = read(Map.of("HTTP_PROXY", "http://builder@squid:3128"));
+
+    assertThat(settings.authorizationFor(URI.create("http://registry.example/v2/")))
+        .contains("Basic YnVpbGRlcjo="); // builder:
+  }
+
+  @Test
+  void passwordsAppearInNoDescription() throws IOException {
+    ProxySettings settings =
+        ProxySettings.fromEnvironment(
+            Map.of("HTTPS_PROXY", "http://builder:s3cret@squid:3128")::get, "");
+
+    assertThat(settings.toString()).contains("squid:3128 (as builder)").doesNotContain("s3cret");
+    assertThat(settings.refusal(URI.create("https://registry.example/v2/")))
+        .isEqualTo(
+            "the proxy squid:3128 (as builder) refused the credentials given in HTTPS_PROXY");
+  }
+
+  @Test
+  void aProxyAskingForCredentialsNamesTheVariableThatGivesThem() throws IOException {
+    ProxySettings settings = read(Map.of("HTTP_PROXY", "squid:3128"));
+
+    assertThat(settings.refusal(URI.create("http://registry.example/v2/")))
+        .isEqualTo(
+            "the proxy squid:3128 wants credentials: give them in HTTP_PROXY as"
+                + " http://user:password@host:port");
+  }
+
+  /** The JDK strips Basic from CONNECT while the property lists it, as by default. */
+  @ParameterizedTest(name = "disabledSchemes={0}")
+  @CsvSource(
+      nullValues = "unset",
+      value = {"unset", "Basic", "'Digest, basic'"})
+  void httpsProxyCredentialsTheJdkWouldDropStopTheStart(String disabledSchemes) {
+    assertThatThrownBy(
+            () ->
+                ProxySettings.fromEnvironment(
+                    Map.of("HTTPS_PROXY", "http://u:secret@squid")::get, disabledSchemes))
+        .hasMessageContaining("HTTPS_PROXY has credentials")
+        .hasMessageContaining("-Djdk.http.auth.tunneling.disabledSchemes=")
+        .hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void plainHttpProxyCredentialsNeedNoJvmSetting() throws IOException {
+    ProxySettings settings =
+        ProxySettings.fromEnvironment(Map.of("HTTP_PROXY", "http://u:secret@squid")::get, null);
+
+    assertThat(settings.http().credentials()).isEqualTo(new Credentials("u", "secret"));
   }
 
   private static ProxySettings read(Map<String, String> env) throws IOException {
