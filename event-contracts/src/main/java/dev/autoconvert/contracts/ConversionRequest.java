@@ -32,6 +32,22 @@ public record ConversionRequest(
     Instant pushedAt,
     ConversionOptions options) {
 
+  /** The same conversion as attempt {@code attempt}: a re-request. */
+  public ConversionRequest withAttempt(int attempt) {
+    return new ConversionRequest(
+        jobId,
+        attempt,
+        sequence,
+        registry,
+        sourceRepository,
+        sourceTag,
+        sourceDigest,
+        targetRepository,
+        targetTag,
+        pushedAt,
+        options);
+  }
+
   /** Kafka key: all conversions of one target tag land on one partition, in push order. */
   public String key() {
     return registry + "/" + targetRepository + ":" + targetTag;

@@ -20,6 +20,7 @@ public enum FailureCode {
   RETRIES_EXHAUSTED(
       false, "the conversion kept failing with transient errors until the retry limit"),
   STALLED(true, "no worker reported progress on the job for longer than the stall timeout"),
+  WORKER_STOPPED(true, "the worker was stopped during the conversion and handed it to another"),
   INTERNAL_ERROR(false, "an unexpected error in the converter");
 
   private final boolean retryable;

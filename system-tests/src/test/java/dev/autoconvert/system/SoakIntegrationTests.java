@@ -25,14 +25,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A soak run under faults ({@code ./autoconvert soak}): for {@code soak.minutes}, images are pushed
- * to a few tags in random order while a second thread now and then kills a worker, rule-service,
- * the listener, the Kafka broker or the registry with SIGKILL, or stops PostgreSQL as a crash would
- * ({@code -m immediate}), and starts it again with {@code ./autoconvert up}. A registry keeps
- * undelivered notifications in memory only, so its crash may lose pushes: the run ends with a
- * reconciliation (invariant 9). Afterwards every tag's Nydus copy must show its newest push
- * (invariants 1, 3, 4 and 9), every job must have ended and none failed (6), no push may have made
- * more than one job (1), the copies must pass {@code ./autoconvert check}, and the workers' scratch
- * directories must be empty (7).
+ * to a few tags in random order while a second thread now and then stops a worker with SIGTERM, or
+ * kills a worker, rule-service, the listener, the Kafka broker or the registry with SIGKILL, or
+ * stops PostgreSQL as a crash would ({@code -m immediate}), and starts it again with {@code
+ * ./autoconvert up}. A registry keeps undelivered notifications in memory only, so its crash may
+ * lose pushes: the run ends with a reconciliation (invariant 9). Afterwards every tag's Nydus copy
+ * must show its newest push (invariants 1, 3, 4 and 9), every job must have ended and none failed
+ * (6), no push may have made more than one job (1), the copies must pass {@code ./autoconvert
+ * check}, and the workers' scratch directories must be empty (7).
  *
  * <p>Not part of {@code ./autoconvert test}: it runs only when {@code soak.minutes} is set.
  */
@@ -64,6 +64,9 @@ class SoakIntegrationTests {
 
   /** One push as the registry stored it, in push order. */
   record Push(String repository, String tag, String digest) {}
+
+  /** Marks a fault that stops a worker (SIGTERM) where the others crash it. */
+  private static final String STOPPED = " stopped";
 
   /** One fault: what was killed, and how long until {@code up} had started it again. */
   record Fault(String part, Duration restart) {}
@@ -185,14 +188,17 @@ class SoakIntegrationTests {
     return created.json().path("id").asString();
   }
 
-  /** Kills a random part with SIGKILL every {@link #faultEvery} or so, and starts it again. */
+  /** Crashes or stops a random part every {@link #faultEvery} or so, and starts it again. */
   private void injectFaults(
       RunningSystem system, Random random, List<Fault> faults, AtomicBoolean pushing) {
     List<String> parts =
         new ArrayList<>(List.of("rule-service", "listener", "kafka", "postgres", "registry"));
     for (int i = 1; i <= workers; i++) {
-      parts.add("worker-" + i); // workers twice as often: they hold conversions in flight
+      // workers three times as often: they hold conversions in flight; a third of their faults is
+      // a stop (SIGTERM), which hands the conversions under way over
       parts.add("worker-" + i);
+      parts.add("worker-" + i);
+      parts.add("worker-" + i + STOPPED);
     }
     try {
       while (pushing.get()) {
@@ -233,12 +239,25 @@ class SoakIntegrationTests {
     }
   }
 
-  /** Ends {@code part} the way a crash would: no chance to finish or clean up. */
+  /**
+   * Ends {@code part} the way a crash would: no chance to finish or clean up; or, for a part named
+   * with {@link #STOPPED}, as Kubernetes stops a pod (SIGTERM), and waits until it exited.
+   */
   private static void crash(RunningSystem system, String part)
       throws IOException, InterruptedException {
     Path run = system.repoRoot().resolve(".autoconvert/run");
     Commands.Result result;
-    if (part.equals("postgres")) {
+    if (part.endsWith(STOPPED)) {
+      String pid = Files.readString(run.resolve(part.replace(STOPPED, "") + ".pid")).strip();
+      result = Commands.run(system.repoRoot(), Duration.ofSeconds(10), "kill", "-TERM", pid);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (result.exitCode() == 0 && Files.exists(Path.of("/proc", pid))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(part + " did not exit within 30 s of SIGTERM");
+        }
+        Thread.sleep(100);
+      }
+    } else if (part.equals("postgres")) {
       List<String> command = new ArrayList<>(List.of("pg_ctlcluster"));
       command.addAll(List.of(Files.readString(run.resolve("postgres.cluster")).strip().split(" ")));
       command.addAll(List.of("stop", "-m", "immediate"));

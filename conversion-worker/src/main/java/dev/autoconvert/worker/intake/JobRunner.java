@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
 /**
  * Runs one delivered request to a terminal status: RUNNING, progress, then SUCCEEDED, SKIPPED,
  * SUPERSEDED or FAILED; transient failures are retried with backoff (RETRYING in between) up to the
- * configured number of attempts, permanent ones fail at once.
+ * configured number of attempts, permanent ones fail at once. A worker that stops hands the request
+ * over instead (see {@link WorkerStop}).
  */
 @Component
 class JobRunner {
@@ -43,6 +44,7 @@ class JobRunner {
 
   private final ImageConversion conversion;
   private final StatusPublisher publisher;
+  private final WorkerStop stop;
   private final WorkerProperties properties;
   private final MeterRegistry meters;
   private final Clock clock;
@@ -50,22 +52,36 @@ class JobRunner {
   JobRunner(
       ImageConversion conversion,
       StatusPublisher publisher,
+      WorkerStop stop,
       WorkerProperties properties,
       MeterRegistry meters) {
     this.conversion = conversion;
     this.publisher = publisher;
+    this.stop = stop;
     this.properties = properties;
     this.meters = meters;
     this.clock = Clock.systemUTC();
   }
 
   /**
-   * Converts until a terminal status is published.
+   * Converts until a terminal status is published, or until the worker stops: then the request goes
+   * back to Kafka as its next attempt, for another worker (RETRYING, {@code WORKER_STOPPED}).
    *
    * @param queuedMillis how long the request waited in Kafka before this worker took it
-   * @throws InterruptedException when the worker is stopping; the request is then not finished
+   * @return false when the worker was stopping before it took the request, which must then stay
+   *     unacknowledged for the partition's next owner
    */
-  void run(ConversionRequest request, long queuedMillis) throws InterruptedException {
+  boolean run(ConversionRequest request, long queuedMillis) {
+    try (WorkerStop.Converting converting = stop.enter()) {
+      if (stop.requested()) {
+        return false;
+      }
+      convert(request, queuedMillis);
+      return true;
+    }
+  }
+
+  private void convert(ConversionRequest request, long queuedMillis) {
     WorkerProperties.Retry retry = properties.retry();
     for (int tried = 1; ; tried++) {
       int attempt = request.attempt() + tried - 1;
@@ -73,9 +89,15 @@ class JobRunner {
       reporter.send(JobStatus.RUNNING, null, null, null, null, null);
       try {
         Outcome outcome = conversion.convert(request, reporter);
+        Thread.interrupted(); // a stop that came when the work was done changes nothing
         reporter.finish(outcome, queuedMillis);
         return;
       } catch (ConversionException e) {
+        // an interrupted conversion fails with whatever it was doing: the stop is the cause
+        if (stop.requested()) {
+          reporter.handOver();
+          return;
+        }
         if (!e.retryable()) {
           reporter.fail(e.code(), e.getMessage());
           return;
@@ -103,8 +125,17 @@ class JobRunner {
             null,
             null,
             null);
-        Thread.sleep(wait.toMillis());
+        try {
+          Thread.sleep(wait.toMillis());
+        } catch (InterruptedException stopping) {
+          reporter.handOver();
+          return;
+        }
       } catch (RuntimeException e) {
+        if (stop.requested()) {
+          reporter.handOver();
+          return;
+        }
         log.error("job {} failed unexpectedly", request.jobId(), e);
         reporter.fail(FailureCode.INTERNAL_ERROR, e.toString());
         return;
@@ -173,6 +204,24 @@ class JobRunner {
       meters
           .counter("autoconvert.worker.layers", "source", "cache")
           .increment(result.layersFromCache());
+    }
+
+    /**
+     * Queues the next attempt for another worker, then says so. Sent in this order, a failure in
+     * between leaves the request unacknowledged: at worst converted twice, never lost.
+     */
+    void handOver() {
+      Thread.interrupted(); // the stop's interrupt must not fail the sends
+      publisher.requeue(request.withAttempt(attempt + 1));
+      log.info("job {} attempt {} handed over: the worker is stopping", request.jobId(), attempt);
+      send(
+          JobStatus.RETRYING,
+          FailureCode.WORKER_STOPPED,
+          "worker %s stopped during attempt %d; attempt %d is queued for another worker"
+              .formatted(properties.id(), attempt, attempt + 1),
+          null,
+          null,
+          null);
     }
 
     void fail(FailureCode code, String reason) {

@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Takes conversion requests from Kafka and acknowledges each only after its terminal status was
- * sent: a worker killed mid-conversion leaves the request unacknowledged, so another worker (or
- * this one, restarted) converts it again.
+ * sent, or after a stopping worker queued it again: a worker killed mid-conversion leaves the
+ * request unacknowledged, so another worker (or this one, restarted) converts it again.
  */
 @Component
 class RequestListener {
@@ -30,8 +30,7 @@ class RequestListener {
       idIsGroup = false,
       topics = "${autoconvert.worker.requests-topic:conversion.requests}",
       concurrency = "${autoconvert.worker.concurrency:2}")
-  void onRequest(ConsumerRecord<String, byte[]> record, Acknowledgment ack)
-      throws InterruptedException {
+  void onRequest(ConsumerRecord<String, byte[]> record, Acknowledgment ack) {
     ConversionRequest request;
     try {
       request = JsonCodec.decode(record.value(), ConversionRequest.class);
@@ -51,7 +50,8 @@ class RequestListener {
       return;
     }
     long queuedMillis = Math.max(0, System.currentTimeMillis() - record.timestamp());
-    runner.run(request, queuedMillis);
-    ack.acknowledge();
+    if (runner.run(request, queuedMillis)) {
+      ack.acknowledge();
+    }
   }
 }

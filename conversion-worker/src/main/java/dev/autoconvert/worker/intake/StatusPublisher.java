@@ -1,5 +1,6 @@
 package dev.autoconvert.worker.intake;
 
+import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.JsonCodec;
 import dev.autoconvert.worker.WorkerProperties;
@@ -11,37 +12,55 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends status updates and waits for Kafka's acknowledgement, so that a request is only
- * acknowledged after its final status is durable (DESIGN.md invariant 4).
+ * acknowledged after its final status is durable (DESIGN.md invariant 4); and sends a request
+ * handed over by a stopping worker back to the requests topic the same way.
  */
 @Component
 class StatusPublisher {
   private static final long SEND_TIMEOUT_SECONDS = 30;
 
   private final KafkaTemplate<String, byte[]> kafka;
-  private final String topic;
+  private final String statusTopic;
+  private final String requestsTopic;
 
   StatusPublisher(KafkaTemplate<String, byte[]> kafka, WorkerProperties properties) {
     this.kafka = kafka;
-    this.topic = properties.statusTopic();
+    this.statusTopic = properties.statusTopic();
+    this.requestsTopic = properties.requestsTopic();
   }
 
   void publish(ConversionStatus status) {
+    send(
+        statusTopic,
+        status.jobId().toString(),
+        JsonCodec.encode(status),
+        "%s status of job %s".formatted(status.status(), status.jobId()));
+  }
+
+  /** Queues the request again, under its key: behind later pushes to the same tag. */
+  void requeue(ConversionRequest request) {
+    send(
+        requestsTopic,
+        request.key(),
+        JsonCodec.encode(request),
+        "attempt %d of job %s".formatted(request.attempt(), request.jobId()));
+  }
+
+  private void send(String topic, String key, byte[] value, String what) {
     try {
-      kafka
-          .send(topic, status.jobId().toString(), JsonCodec.encode(status))
-          .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      kafka.send(topic, key, value).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StatusNotSentException(status, e);
+      throw new NotSentException(what, e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new StatusNotSentException(status, e);
+      throw new NotSentException(what, e);
     }
   }
 
-  /** Kafka did not take a status update; the request stays unacknowledged and comes again. */
-  static final class StatusNotSentException extends RuntimeException {
-    StatusNotSentException(ConversionStatus status, Exception cause) {
-      super("send %s status of job %s to Kafka".formatted(status.status(), status.jobId()), cause);
+  /** Kafka did not take a message; the request stays unacknowledged and comes again. */
+  static final class NotSentException extends RuntimeException {
+    NotSentException(String what, Exception cause) {
+      super("send " + what + " to Kafka", cause);
     }
   }
 }

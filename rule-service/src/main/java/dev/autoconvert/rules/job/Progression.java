@@ -5,7 +5,8 @@ import dev.autoconvert.contracts.JobStatus;
 /**
  * Decides what a status update does to a job: status only moves forward (STYLE.md habit 12), so a
  * late or repeated update changes nothing. Attempts order updates across retries: an update of an
- * older attempt is stale, a newer attempt may restart RUNNING.
+ * older attempt is stale unless it ends the job with the copy made, a newer attempt may restart
+ * RUNNING.
  */
 public final class Progression {
   private Progression() {}
@@ -22,8 +23,14 @@ public final class Progression {
 
   public static Effect decide(
       JobStatus current, int currentAttempt, JobStatus next, int nextAttempt) {
-    if (current.terminal() || nextAttempt < currentAttempt) {
+    if (current.terminal()) {
       return Effect.IGNORE;
+    }
+    if (nextAttempt < currentAttempt) {
+      // An earlier attempt that made the copy (a slow worker's, or one Kafka delivered again after
+      // its worker died between retries, numbered below that worker's last try) ends the job; its
+      // progress and failures are stale, the later attempt decides those.
+      return next.terminal() && next != JobStatus.FAILED ? Effect.MOVE : Effect.IGNORE;
     }
     if (next == current) {
       if (nextAttempt > currentAttempt && !next.terminal()) {

@@ -5,6 +5,7 @@ import static dev.autoconvert.contracts.JobStatus.PENDING;
 import static dev.autoconvert.contracts.JobStatus.QUEUED;
 import static dev.autoconvert.contracts.JobStatus.RETRYING;
 import static dev.autoconvert.contracts.JobStatus.RUNNING;
+import static dev.autoconvert.contracts.JobStatus.SKIPPED;
 import static dev.autoconvert.contracts.JobStatus.SUCCEEDED;
 import static dev.autoconvert.contracts.JobStatus.SUPERSEDED;
 import static dev.autoconvert.rules.job.Progression.Effect.IGNORE;
@@ -54,5 +55,17 @@ class ProgressionTests {
   void updateOfAnEarlierAttemptIsStale() {
     assertThat(Progression.decide(RETRYING, 2, RUNNING, 1)).isEqualTo(IGNORE);
     assertThat(Progression.decide(RUNNING, 2, FAILED, 1)).isEqualTo(IGNORE);
+  }
+
+  /**
+   * A worker killed while retrying attempt 2 in-process leaves the request of attempt 1 to Kafka,
+   * which delivers it again: that run's outcome is the job's, though numbered lower.
+   */
+  @Test
+  void anEarlierAttemptThatMadeTheCopyEndsTheJob() {
+    assertThat(Progression.decide(RUNNING, 2, SUCCEEDED, 1)).isEqualTo(MOVE);
+    assertThat(Progression.decide(RETRYING, 3, SKIPPED, 1)).isEqualTo(MOVE);
+    assertThat(Progression.decide(RUNNING, 2, SUPERSEDED, 1)).isEqualTo(MOVE);
+    assertThat(Progression.decide(SUCCEEDED, 2, SUCCEEDED, 1)).isEqualTo(IGNORE);
   }
 }
