@@ -1,5 +1,6 @@
 package dev.autoconvert.rules.job;
 
+import dev.autoconvert.contracts.FailureCode;
 import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.rules.api.PageView;
 import dev.autoconvert.rules.api.Problems;
@@ -25,6 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/conversions")
 class ConversionController {
+  /** The most jobs one bulk retry opens, in one transaction. */
+  private static final int MAX_BULK_RETRY = 1000;
+
   private final ConversionQueries queries;
   private final JobRepository jobs;
   private final TransitionRepository transitions;
@@ -90,6 +94,26 @@ class ConversionController {
                 .find(request.ruleId())
                 .orElseThrow(() -> Problems.badRequest("no rule with id " + request.ruleId()));
     return created(manual.convert(request, source, rule));
+  }
+
+  /**
+   * Retries the FAILED jobs still newest into their target (see {@link
+   * ManualConversions#retryFailed}); {@code failureCode} may repeat or be comma-separated.
+   */
+  @PostMapping("/retry")
+  ManualConversions.BulkRetry retryFailed(
+      @RequestParam(required = false) List<FailureCode> failureCode,
+      @RequestParam(required = false) String repository,
+      @RequestParam(required = false) UUID ruleId,
+      @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME)
+          Instant since,
+      @RequestParam(defaultValue = "false") boolean dryRun,
+      @RequestParam(defaultValue = "100") int limit) {
+    if (limit < 1 || limit > MAX_BULK_RETRY) {
+      throw Problems.badRequest("limit must be between 1 and " + MAX_BULK_RETRY);
+    }
+    return manual.retryFailed(
+        new Jobs.FailedFilter(failureCode, repository, ruleId, since), dryRun, limit);
   }
 
   @PostMapping("/{id}/retry")

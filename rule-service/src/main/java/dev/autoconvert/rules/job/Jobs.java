@@ -7,9 +7,12 @@ import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.contracts.JsonCodec;
 import dev.autoconvert.rules.RulesProperties;
 import dev.autoconvert.rules.outbox.Outbox;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -137,6 +140,47 @@ public class Jobs {
                 new TargetConversion(
                     JobStatus.valueOf(rs.getString(1)), rs.getString(2), rs.getString(3)))
         .optional();
+  }
+
+  /** Which FAILED jobs a bulk retry takes; null and empty mean any. */
+  public record FailedFilter(
+      List<FailureCode> failureCodes, String sourceRepository, UUID ruleId, Instant since) {}
+
+  /**
+   * Locks up to {@code limit} FAILED jobs that are still the newest conversion into their target
+   * (as {@link #newestIntoTarget} reads it: a failure a later job, a retry included, followed is
+   * history), oldest first, for the caller's transaction. Jobs another transaction holds (a
+   * concurrent bulk retry) are skipped, not waited for, so no job is retried twice.
+   */
+  @Transactional(propagation = Propagation.MANDATORY)
+  public List<UUID> lockFailedNewest(FailedFilter filter, int limit) {
+    StringBuilder sql =
+        new StringBuilder(
+            """
+            SELECT j.id FROM conversion_jobs j WHERE j.status = 'FAILED'
+              AND NOT EXISTS (SELECT 1 FROM conversion_jobs n WHERE n.registry = j.registry
+                AND n.target_repository = j.target_repository AND n.target_tag = j.target_tag
+                AND n.status <> 'SUPERSEDED' AND n.created_at > j.created_at)""");
+    Map<String, Object> params = new LinkedHashMap<>();
+    if (filter.failureCodes() != null && !filter.failureCodes().isEmpty()) {
+      sql.append(" AND j.failure_code IN (:codes)");
+      params.put("codes", filter.failureCodes().stream().map(Enum::name).toList());
+    }
+    if (filter.sourceRepository() != null) {
+      sql.append(" AND j.source_repository = :repository");
+      params.put("repository", filter.sourceRepository());
+    }
+    if (filter.ruleId() != null) {
+      sql.append(" AND j.rule_id = :ruleId");
+      params.put("ruleId", filter.ruleId());
+    }
+    if (filter.since() != null) {
+      sql.append(" AND j.created_at >= :since");
+      params.put("since", Timestamp.from(filter.since()));
+    }
+    sql.append(" ORDER BY j.created_at LIMIT :limit FOR UPDATE OF j SKIP LOCKED");
+    params.put("limit", limit);
+    return jdbc.sql(sql.toString()).params(params).query(UUID.class).list();
   }
 
   /** Marks jobs QUEUED once the relay's requests were acknowledged; later states stay. */

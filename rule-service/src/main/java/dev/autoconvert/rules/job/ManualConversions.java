@@ -4,11 +4,13 @@ import dev.autoconvert.contracts.ConversionOptions;
 import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.rules.api.Problems;
 import dev.autoconvert.rules.rule.Rule;
+import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Jobs an operator asks for: a manual conversion, or a retry of a failed job. */
+/** Jobs an operator asks for: a manual conversion, or retries of failed jobs. */
 @Service
 class ManualConversions {
   private final Jobs jobs;
@@ -70,20 +72,54 @@ class ManualConversions {
               + failed.getStatus()
               + "; only FAILED conversions are retried");
     }
-    return jobs.open(
-        new JobSpec(
-            failed.getRuleId(),
-            Trigger.RETRY,
-            null,
-            failed.getId(),
-            failed.getSequence(),
-            failed.getRegistry(),
-            failed.getSourceRepository(),
-            failed.getSourceTag(),
-            failed.getSourceDigest(),
-            failed.getTargetRepository(),
-            failed.getTargetTag().substring(failed.getSourceTag().length()),
-            failed.getOptions(),
-            null));
+    return jobs.open(retryOf(failed));
+  }
+
+  /**
+   * What a bulk retry did: the new jobs, or in a dry run the failed jobs it would repeat; {@code
+   * more} when the limit left some out.
+   */
+  record BulkRetry(
+      boolean dryRun,
+      List<ConversionView> retried,
+      List<ConversionView> wouldRetry,
+      boolean more) {}
+
+  /**
+   * Retries, as {@link #retry} does one by one, up to {@code limit} FAILED jobs that are still the
+   * newest conversion into their target, oldest first: what is left broken after an outage, each
+   * target once.
+   */
+  @Transactional
+  BulkRetry retryFailed(Jobs.FailedFilter filter, boolean dryRun, int limit) {
+    List<UUID> ids = jobs.lockFailedNewest(filter, limit + 1);
+    boolean more = ids.size() > limit;
+    List<ConversionJob> failed =
+        repository.findAllById(ids.subList(0, Math.min(limit, ids.size()))).stream()
+            .sorted(Comparator.comparing(ConversionJob::getCreatedAt))
+            .toList();
+    if (dryRun) {
+      return new BulkRetry(true, List.of(), failed.stream().map(ConversionView::of).toList(), more);
+    }
+    List<ConversionView> retried =
+        failed.stream().map(f -> ConversionView.of(jobs.open(retryOf(f)))).toList();
+    return new BulkRetry(false, retried, List.of(), more);
+  }
+
+  private static JobSpec retryOf(ConversionJob failed) {
+    return new JobSpec(
+        failed.getRuleId(),
+        Trigger.RETRY,
+        null,
+        failed.getId(),
+        failed.getSequence(),
+        failed.getRegistry(),
+        failed.getSourceRepository(),
+        failed.getSourceTag(),
+        failed.getSourceDigest(),
+        failed.getTargetRepository(),
+        failed.getTargetTag().substring(failed.getSourceTag().length()),
+        failed.getOptions(),
+        null);
   }
 }

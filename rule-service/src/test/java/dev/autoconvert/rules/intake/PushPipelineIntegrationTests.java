@@ -659,4 +659,70 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
     assertThat(summary.body().get("byRule").valueStream().map(r -> r.get("name").asString()))
         .contains(repository);
   }
+
+  @Test
+  void bulkRetryRepeatsOnlyFailuresNothingFollowedOncePerTarget() throws Exception {
+    String repository = repositoryWithRule("bulk-retry", "v*");
+    UUID unavailable = failedJob(repository, "v1", FailureCode.REGISTRY_UNAVAILABLE);
+    failedJob(repository, "v2", FailureCode.LAYER_CORRUPT);
+    failedJob(repository, "v3", FailureCode.REGISTRY_UNAVAILABLE);
+    // a newer push into v3's target: that failure is history
+    publish(push(repository, "v3", digest("bulk-v3-again")));
+    await(() -> tagJobs(repository, "v3"), jobs -> jobs.size() == 2, WAIT);
+    String retry =
+        "/api/v1/conversions/retry?failureCode=REGISTRY_UNAVAILABLE,STALLED&repository="
+            + repository;
+
+    Reply dryRun = post(retry + "&dryRun=true", null);
+    assertThat(dryRun.status()).as(dryRun.raw().body()).isEqualTo(200);
+    assertThat(dryRun.body().get("wouldRetry").valueStream().map(j -> j.get("id").asString()))
+        .containsExactly(unavailable.toString());
+    assertThat(dryRun.body().get("retried")).isEmpty();
+    assertThat(dryRun.body().get("more").asBoolean()).isFalse();
+    assertThat(jobs(repository)).hasSize(4);
+
+    Reply bulk = post(retry, null);
+    assertThat(bulk.status()).as(bulk.raw().body()).isEqualTo(200);
+    assertThat(bulk.body().get("retried")).hasSize(1);
+    assertThat(bulk.body().get("retried").get(0).get("retryOf").asString())
+        .isEqualTo(unavailable.toString());
+    assertThat(requests((REGISTRY + "/" + repository + ":v1-nydus")::equals, 2, WAIT)).hasSize(2);
+    assertThat(jobs(repository)).hasSize(5);
+    // the retry is now the newest into v1's target
+    assertThat(post(retry, null).body().get("retried")).isEmpty();
+
+    Reply everyCode = post("/api/v1/conversions/retry?limit=1&repository=" + repository, null);
+    assertThat(everyCode.body().get("retried").get(0).get("sourceTag").asString()).isEqualTo("v2");
+    assertThat(everyCode.body().get("more").asBoolean()).isFalse();
+    assertThat(post(retry + "&limit=0", null).status()).isEqualTo(400);
+    assertThat(call("POST", retry, READ_TOKEN, null).status()).isEqualTo(403);
+  }
+
+  /** Pushes {@code tag} and fails its job with {@code code}, as a worker would. */
+  private UUID failedJob(String repository, String tag, FailureCode code) throws Exception {
+    publish(push(repository, tag, digest("bulk-" + repository + tag)));
+    JsonNode queued = await(() -> tagJobs(repository, tag), jobs -> jobs.size() == 1, WAIT).get(0);
+    UUID id = UUID.fromString(queued.get("id").asString());
+    status(
+        id,
+        id.toString(),
+        new ConversionStatus(
+            id, 1, JobStatus.FAILED, "worker-it", Instant.now(), code, "failed", null, null, null));
+    await(
+        () -> tagJobs(repository, tag),
+        jobs -> jobs.get(0).get("status").asString().equals("FAILED"),
+        WAIT);
+    return id;
+  }
+
+  /** The jobs of one tag, newest first. */
+  private JsonNode tagJobs(String repository, String tag) {
+    try {
+      Reply reply = get("/api/v1/conversions?repository=" + repository + "&tag=" + tag);
+      assertThat(reply.status()).as(reply.raw().body()).isEqualTo(200);
+      return reply.body().get("items");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
