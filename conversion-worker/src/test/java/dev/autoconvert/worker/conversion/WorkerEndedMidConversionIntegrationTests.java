@@ -105,6 +105,8 @@ class WorkerEndedMidConversionIntegrationTests {
         // the first worker's request was acknowledged: attempt 1 never ran again
         assertThat(updates.subList(stopped.size(), updates.size()))
             .allMatch(u -> u.attempt() == 2 && u.workerId().equals("second-worker"));
+        // what the first worker converted before it stopped was not converted again
+        assertThat(updates.get(updates.size() - 1).result().layersFromCache()).isPositive();
       }
     }
   }
