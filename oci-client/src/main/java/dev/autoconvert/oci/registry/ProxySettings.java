@@ -60,11 +60,6 @@ public record ProxySettings(Server https, Server http, List<String> noProxy) {
       Objects.requireNonNull(address);
     }
 
-    /** A proxy that wants no credentials. */
-    public static Server of(String host, int port) {
-      return new Server(InetSocketAddress.createUnresolved(host, port), null);
-    }
-
     @Override
     public String toString() {
       // the address only: credentials stay out of logs
@@ -183,7 +178,11 @@ public record ProxySettings(Server https, Server http, List<String> noProxy) {
     if (user.isEmpty()) {
       throw new IOException(name + " has a password but no user name");
     }
-    return new Credentials(user, colon < 0 ? "" : userInfo.substring(colon + 1));
+    try {
+      return new Credentials(user, colon < 0 ? "" : userInfo.substring(colon + 1));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(name + ": " + e.getMessage(), e);
+    }
   }
 
   /**

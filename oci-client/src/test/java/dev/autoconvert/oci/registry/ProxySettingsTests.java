@@ -109,6 +109,9 @@ class ProxySettingsTests {
     assertThatThrownBy(() -> read(Map.of("HTTP_PROXY", "http://:secret@squid")))
         .hasMessageContaining("HTTP_PROXY has a password but no user name")
         .hasMessageNotContaining("secret");
+    assertThatThrownBy(() -> read(Map.of("HTTP_PROXY", "http://%3Ctoken%3E@squid")))
+        .isInstanceOf(IOException.class)
+        .hasMessage("HTTP_PROXY: an identity token must not be empty");
   }
 
   @Test
