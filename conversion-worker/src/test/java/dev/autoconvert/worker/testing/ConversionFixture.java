@@ -154,11 +154,22 @@ public final class ConversionFixture {
 
   public ConversionRequest request(
       String repository, String tag, String digest, long sequence, ConversionOptions options) {
+    return request(registry.host(), repository, tag, digest, sequence, options);
+  }
+
+  /** A request naming the registry {@code host}: a name only a proxy resolves, say. */
+  public ConversionRequest request(
+      String host,
+      String repository,
+      String tag,
+      String digest,
+      long sequence,
+      ConversionOptions options) {
     return new ConversionRequest(
         UUID.randomUUID(),
         1,
         sequence,
-        registry.host(),
+        host,
         repository,
         tag,
         digest,

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** The worker jar ({@code target/conversion-worker.jar}) as a separate JVM, as in production. */
 public final class WorkerProcess implements AutoCloseable {
@@ -31,6 +33,25 @@ public final class WorkerProcess implements AutoCloseable {
       Path log,
       String... extraArguments)
       throws IOException {
+    return start(registry, registry.host(), Map.of(), name, run, id, scratch, log, extraArguments);
+  }
+
+  /**
+   * As {@link #start(LocalRegistry, String, String, String, Path, Path, String...)}, the worker
+   * reaching the registry as {@code host} (a name only a proxy resolves, say), with {@code
+   * environment} added to this JVM's, whose proxy variables it never inherits.
+   */
+  public static WorkerProcess start(
+      LocalRegistry registry,
+      String host,
+      Map<String, String> environment,
+      String name,
+      String run,
+      String id,
+      Path scratch,
+      Path log,
+      String... extraArguments)
+      throws IOException {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -48,13 +69,19 @@ public final class WorkerProcess implements AutoCloseable {
                 "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000",
                 "--autoconvert.worker.requests-topic=" + WorkerTestProperties.requests(name, run),
                 "--autoconvert.worker.status-topic=" + WorkerTestProperties.status(name, run),
-                "--autoconvert.worker.registries[0].host=" + registry.host(),
-                "--autoconvert.worker.registries[0].plain-http=true",
+                "--autoconvert.worker.registries[0].host=" + host,
+                "--autoconvert.worker.registries[0].plain-http=" + (registry.tls() == null),
                 "--autoconvert.worker.scratch-dir=" + scratch,
                 "--autoconvert.worker.id=" + id));
+    if (registry.tls() != null) {
+      command.add("--autoconvert.worker.ca-certificates=" + registry.tls().ca());
+    }
     command.addAll(List.of(extraArguments));
-    return new WorkerProcess(
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    ProcessBuilder process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    process.environment().keySet().removeIf(k -> k.toLowerCase(Locale.ROOT).endsWith("_proxy"));
+    process.environment().putAll(environment);
+    return new WorkerProcess(process.start());
   }
 
   /** Waits until the worker's log says Kafka assigned it partitions. */
