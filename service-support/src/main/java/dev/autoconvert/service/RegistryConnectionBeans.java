@@ -5,6 +5,8 @@ import dev.autoconvert.oci.registry.RegistryTls;
 import dev.autoconvert.reload.FileBacked;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -16,6 +18,7 @@ import org.springframework.core.env.Environment;
  */
 @Configuration(proxyBeanMethods = false)
 public class RegistryConnectionBeans {
+  private static final Logger log = LoggerFactory.getLogger(RegistryConnectionBeans.class);
 
   /** Where a service's registry TLS files are; either may be null. */
   public interface TlsFiles {
@@ -32,7 +35,12 @@ public class RegistryConnectionBeans {
    */
   @Bean
   ProxySettings registryProxy(Environment environment) throws IOException {
-    return ProxySettings.fromEnvironment(environment::getProperty);
+    ProxySettings proxy = ProxySettings.fromEnvironment(environment::getProperty);
+    if (!proxy.equals(ProxySettings.NONE)) {
+      // said once, since a request that fails through a proxy names only the registry
+      log.info("registry requests go through proxies: {}", proxy);
+    }
+    return proxy;
   }
 
   /** The CA file and certs.d directory, read again when they change. */

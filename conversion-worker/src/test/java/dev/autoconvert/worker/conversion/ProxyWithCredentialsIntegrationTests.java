@@ -15,6 +15,7 @@ import dev.autoconvert.worker.testing.KafkaTestSupport;
 import dev.autoconvert.worker.testing.WorkerProcess;
 import dev.autoconvert.worker.testing.WorkerTestProperties;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -75,6 +76,12 @@ class ProxyWithCredentialsIntegrationTests {
         assertThat(proxy.refused()).isEmpty();
         assertThat(proxy.targets()).isNotEmpty().allMatch(t -> t.equals("CONNECT " + host));
       }
+      assertThat(Files.readString(dir.resolve("worker.log")))
+          .contains(
+              "registry requests go through proxies: ProxySettings[https="
+                  + proxy.url().substring("http://".length())
+                  + " (as worker)")
+          .doesNotContain("s3cret");
     }
   }
 }
