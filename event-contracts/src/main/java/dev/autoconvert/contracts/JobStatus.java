@@ -12,7 +12,9 @@ public enum JobStatus {
   SUCCEEDED(9),
   FAILED(9),
   SKIPPED(9),
-  SUPERSEDED(9);
+  SUPERSEDED(9),
+  /** ended by an operator: no worker converts it further, and none moves its target tag */
+  CANCELLED(9);
 
   private final int rank;
 

@@ -11,5 +11,8 @@ public final class Topics {
   /** Job status updates from the workers to rule-service, keyed by job id. */
   public static final String CONVERSION_STATUS = "conversion.status";
 
+  /** Jobs an operator cancelled, from rule-service to every worker, keyed by job id. */
+  public static final String CONVERSION_CANCELLATIONS = "conversion.cancellations";
+
   private Topics() {}
 }

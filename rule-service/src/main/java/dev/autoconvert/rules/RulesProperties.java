@@ -60,9 +60,9 @@ public record RulesProperties(
     @DefaultValue @Valid @NotNull Notifications notifications) {
 
   /**
-   * Outbound notifications: every finished job (SUCCEEDED, FAILED, SKIPPED, SUPERSEDED) is POSTed
-   * as JSON to each endpoint that wants its status, at least once, retried with doubling pauses
-   * until delivered or too old.
+   * Outbound notifications: every finished job (SUCCEEDED, FAILED, SKIPPED, SUPERSEDED, CANCELLED)
+   * is POSTed as JSON to each endpoint that wants its status, at least once, retried with doubling
+   * pauses until delivered or too old.
    *
    * @param endpoints where notifications go; none: no notifications
    * @param pollInterval pause between looks for due deliveries
@@ -123,11 +123,13 @@ public record RulesProperties(
    * @param pushEvents push events the listener publishes
    * @param conversionRequests requests for the workers
    * @param conversionStatus the workers' status updates
+   * @param conversionCancellations cancelled jobs, for the workers
    */
   public record KafkaTopics(
       @DefaultValue(Topics.PUSH_EVENTS) @NotBlank String pushEvents,
       @DefaultValue(Topics.CONVERSION_REQUESTS) @NotBlank String conversionRequests,
-      @DefaultValue(Topics.CONVERSION_STATUS) @NotBlank String conversionStatus) {}
+      @DefaultValue(Topics.CONVERSION_STATUS) @NotBlank String conversionStatus,
+      @DefaultValue(Topics.CONVERSION_CANCELLATIONS) @NotBlank String conversionCancellations) {}
 
   /**
    * @param pollInterval how often the relay looks for unsent rows
@@ -206,10 +208,10 @@ public record RulesProperties(
       @DefaultValue("1000") @Min(1) @Max(100000) int purgeBatchSize) {}
 
   /**
-   * Finished jobs (SUCCEEDED, FAILED, SKIPPED, SUPERSEDED) are history for the API and dashboards;
-   * a busy registry would otherwise grow them, their transitions and their push events without
-   * bound. The newest job into each target tag is kept whatever its age: intake and the reconciler
-   * read it to tell a current Nydus copy from a missing or stale one.
+   * Finished jobs (SUCCEEDED, FAILED, SKIPPED, SUPERSEDED, CANCELLED) are history for the API and
+   * dashboards; a busy registry would otherwise grow them, their transitions and their push events
+   * without bound. The newest job into each target tag is kept whatever its age: intake and the
+   * reconciler read it to tell a current Nydus copy from a missing or stale one.
    *
    * @param retention how long a finished job is kept after its last update; at least the push
    *     events' retention, since a job's event goes with it

@@ -63,6 +63,7 @@ public abstract class IntegrationTestSupport {
 
   protected static final String REQUESTS_TOPIC = "it-rules-requests-" + RUN;
   protected static final String STATUS_TOPIC = "it-rules-status-" + RUN;
+  protected static final String CANCELLATIONS_TOPIC = "it-rules-cancellations-" + RUN;
   protected static final String ADMIN_TOKEN = "admin-" + UUID.randomUUID();
   protected static final String READ_TOKEN = "read-" + UUID.randomUUID();
 
@@ -115,6 +116,7 @@ public abstract class IntegrationTestSupport {
     registry.add("autoconvert.rules.topics.push-events", () -> PUSH_EVENTS_TOPIC);
     registry.add("autoconvert.rules.topics.conversion-requests", () -> REQUESTS_TOPIC);
     registry.add("autoconvert.rules.topics.conversion-status", () -> STATUS_TOPIC);
+    registry.add("autoconvert.rules.topics.conversion-cancellations", () -> CANCELLATIONS_TOPIC);
     // tests sweep and purge themselves, at the times they choose
     registry.add("autoconvert.rules.watchdog.interval", () -> "1h");
     registry.add("autoconvert.rules.push-events.purge-interval", () -> "1h");
@@ -418,8 +420,19 @@ public abstract class IntegrationTestSupport {
    * Conversion requests seen so far whose key satisfies {@code keyTest}, polling for up to {@code
    * wait}.
    */
-  protected static synchronized List<ConsumerRecord<String, byte[]>> requests(
+  protected static List<ConsumerRecord<String, byte[]>> requests(
       Predicate<String> keyTest, int atLeast, Duration wait) {
+    return records(REQUESTS_TOPIC, keyTest, atLeast, wait);
+  }
+
+  /** Cancellations seen so far whose key satisfies {@code keyTest}, as {@link #requests}. */
+  protected static List<ConsumerRecord<String, byte[]>> cancellations(
+      Predicate<String> keyTest, int atLeast, Duration wait) {
+    return records(CANCELLATIONS_TOPIC, keyTest, atLeast, wait);
+  }
+
+  private static synchronized List<ConsumerRecord<String, byte[]>> records(
+      String topic, Predicate<String> keyTest, int atLeast, Duration wait) {
     if (requestConsumer == null) {
       Properties p = new Properties();
       p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
@@ -428,13 +441,16 @@ public abstract class IntegrationTestSupport {
       p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
       p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
       requestConsumer = new KafkaConsumer<>(p);
-      requestConsumer.subscribe(List.of(REQUESTS_TOPIC));
+      requestConsumer.subscribe(List.of(REQUESTS_TOPIC, CANCELLATIONS_TOPIC));
     }
     long deadline = System.nanoTime() + wait.toNanos();
     List<ConsumerRecord<String, byte[]>> found;
     do {
       requestConsumer.poll(Duration.ofMillis(200)).forEach(requests::add);
-      found = requests.stream().filter(r -> r.key() != null && keyTest.test(r.key())).toList();
+      found =
+          requests.stream()
+              .filter(r -> r.topic().equals(topic) && r.key() != null && keyTest.test(r.key()))
+              .toList();
     } while (found.size() < atLeast && System.nanoTime() < deadline);
     return found;
   }

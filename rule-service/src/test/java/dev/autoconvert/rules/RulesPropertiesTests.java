@@ -39,7 +39,7 @@ class RulesPropertiesTests {
             new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3),
             new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000),
             new RulesProperties.Jobs(Duration.ofDays(90), Duration.ofHours(1), 1000),
-            new RulesProperties.KafkaTopics("push", "requests", "status"),
+            new RulesProperties.KafkaTopics("push", "requests", "status", "cancellations"),
             new RulesProperties.Notifications(
                 List.of(
                     new RulesProperties.Endpoint(
@@ -84,7 +84,10 @@ class RulesPropertiesTests {
     assertThat(properties.topics())
         .isEqualTo(
             new RulesProperties.KafkaTopics(
-                "registry.push-events", "conversion.requests", "conversion.status"));
+                "registry.push-events",
+                "conversion.requests",
+                "conversion.status",
+                "conversion.cancellations"));
   }
 
   @Test

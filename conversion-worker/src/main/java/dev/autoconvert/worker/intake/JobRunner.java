@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -25,7 +26,8 @@ import org.springframework.stereotype.Component;
  * Runs one delivered request to a terminal status: RUNNING, progress, then SUCCEEDED, SKIPPED,
  * SUPERSEDED or FAILED; transient failures are retried with backoff (RETRYING in between) up to the
  * configured number of attempts, permanent ones fail at once. A worker that stops hands the request
- * over instead (see {@link WorkerStop}).
+ * over instead (see {@link WorkerStop}), and a cancelled job's conversion just ends (see {@link
+ * Cancellations}).
  */
 @Component
 class JobRunner {
@@ -45,6 +47,7 @@ class JobRunner {
   private final ImageConversion conversion;
   private final StatusPublisher publisher;
   private final WorkerStop stop;
+  private final Cancellations cancellations;
   private final WorkerProperties properties;
   private final MeterRegistry meters;
   private final Clock clock;
@@ -53,11 +56,13 @@ class JobRunner {
       ImageConversion conversion,
       StatusPublisher publisher,
       WorkerStop stop,
+      Cancellations cancellations,
       WorkerProperties properties,
       MeterRegistry meters) {
     this.conversion = conversion;
     this.publisher = publisher;
     this.stop = stop;
+    this.cancellations = cancellations;
     this.properties = properties;
     this.meters = meters;
     this.clock = Clock.systemUTC();
@@ -72,13 +77,33 @@ class JobRunner {
    *     unacknowledged for the partition's next owner
    */
   boolean run(ConversionRequest request, long queuedMillis) {
-    try (WorkerStop.Converting converting = stop.enter()) {
+    try (WorkerStop.Converting converting = stop.enter();
+        WorkerStop.Converting watched = cancellations.enter(request.jobId())) {
+      // an interrupt meant for this thread's previous job; a stop is seen below
+      Thread.interrupted();
       if (stop.requested()) {
         return false;
+      }
+      if (cancellations.cancelled(request.jobId())) {
+        log.info("job {} was cancelled: its request is skipped", request.jobId());
+        return true;
       }
       convert(request, queuedMillis);
       return true;
     }
+  }
+
+  /**
+   * Whether the conversion ended because the job was cancelled: then nothing more is sent, since
+   * rule-service already ended the job, and the request is done with.
+   */
+  private boolean cancelled(ConversionRequest request) {
+    if (!cancellations.cancelled(request.jobId())) {
+      return false;
+    }
+    Thread.interrupted();
+    log.info("job {} was cancelled: its conversion stopped", request.jobId());
+    return true;
   }
 
   private void convert(ConversionRequest request, long queuedMillis) {
@@ -93,7 +118,11 @@ class JobRunner {
         reporter.finish(outcome, queuedMillis);
         return;
       } catch (ConversionException e) {
-        // an interrupted conversion fails with whatever it was doing: the stop is the cause
+        // an interrupted conversion fails with whatever it was doing: the cancellation or the
+        // stop is the cause
+        if (cancelled(request)) {
+          return;
+        }
         if (stop.requested()) {
           reporter.handOver();
           return;
@@ -128,10 +157,15 @@ class JobRunner {
         try {
           Thread.sleep(wait.toMillis());
         } catch (InterruptedException stopping) {
-          reporter.handOver();
+          if (!cancelled(request)) {
+            reporter.handOver();
+          }
           return;
         }
       } catch (RuntimeException e) {
+        if (cancelled(request)) {
+          return;
+        }
         if (stop.requested()) {
           reporter.handOver();
           return;
@@ -155,12 +189,22 @@ class JobRunner {
 
     @Override
     public void progress(Progress progress) {
+      stopIfCancelled();
       send(JobStatus.RUNNING, null, null, null, progress, null);
     }
 
+    /** Called before the target tag moves: the last moment a cancellation can keep it still. */
     @Override
     public void targetDigest(String digest, Progress progress) {
+      stopIfCancelled();
       send(JobStatus.RUNNING, null, null, digest, progress, null);
+    }
+
+    /** Ends the conversion of a cancelled job at the next report, should no interrupt have. */
+    private void stopIfCancelled() {
+      if (cancellations.cancelled(request.jobId())) {
+        throw new CancellationException("job " + request.jobId() + " was cancelled");
+      }
     }
 
     void finish(Outcome outcome, long queuedMillis) {

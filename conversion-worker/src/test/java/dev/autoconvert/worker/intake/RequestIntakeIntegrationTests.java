@@ -2,6 +2,7 @@ package dev.autoconvert.worker.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoconvert.contracts.ConversionCancellation;
 import dev.autoconvert.contracts.ConversionOptions;
 import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.contracts.ConversionStatus;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +47,7 @@ class RequestIntakeIntegrationTests {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String REQUESTS = "it-intake-requests-" + RUN;
   private static final String STATUS = "it-intake-status-" + RUN;
+  private static final String CANCELLATIONS = "it-intake-cancellations-" + RUN;
   private static KafkaTestSupport kafka;
 
   @DynamicPropertySource
@@ -53,6 +56,7 @@ class RequestIntakeIntegrationTests {
     registry.add("spring.kafka.consumer.group-id", () -> "it-intake-" + RUN);
     registry.add("autoconvert.worker.requests-topic", () -> REQUESTS);
     registry.add("autoconvert.worker.status-topic", () -> STATUS);
+    registry.add("autoconvert.worker.cancellations-topic", () -> CANCELLATIONS);
     registry.add("autoconvert.worker.id", () -> "intake-test-worker");
     registry.add("autoconvert.worker.retry.initial-backoff", () -> "50ms");
     registry.add("autoconvert.worker.retry.max-attempts", () -> "3");
@@ -69,6 +73,7 @@ class RequestIntakeIntegrationTests {
   }
 
   @Autowired KafkaListenerEndpointRegistry listeners;
+  @Autowired Cancellations cancellations;
 
   @Value("${local.server.port}")
   int port;
@@ -180,8 +185,56 @@ class RequestIntakeIntegrationTests {
     assertThat(updates.get(updates.size() - 1).reason()).isEqualTo("already Nydus");
   }
 
+  @Test
+  void aCancelledJobsRequestIsSkippedAndTheNextOneOfItsKeyRuns() throws Exception {
+    UUID cancelled = UUID.randomUUID();
+    cancel(cancelled);
+    String key = "cancelled-before-" + RUN;
+
+    send(cancelled, "ok", key);
+    UUID next = send(UUID.randomUUID(), "ok", key);
+
+    assertThat(kafka.awaitTerminal(next, Duration.ofSeconds(30))).isNotEmpty();
+    assertThat(kafka.updates(cancelled)).isEmpty();
+    assertThat(ScriptedConversion.started).doesNotContain(cancelled);
+  }
+
+  @Test
+  void aCancelledJobsConversionStopsBeforeItsTagMovesAndTheWorkerGoesOn() throws Exception {
+    String key = "cancelled-running-" + RUN;
+    UUID slow = send(UUID.randomUUID(), "slow", key);
+    kafka.await(
+        slow, Duration.ofSeconds(30), u -> u.status() == JobStatus.RUNNING, "the slow one runs");
+
+    cancel(slow);
+    UUID next = send(UUID.randomUUID(), "ok", key);
+
+    // the same key, so the same consumer thread: it let the cancelled conversion go
+    assertThat(kafka.awaitTerminal(next, Duration.ofSeconds(30))).isNotEmpty();
+    assertThat(ScriptedConversion.interrupted).contains(slow);
+    assertThat(kafka.updates(slow))
+        .extracting(ConversionStatus::status)
+        .containsExactly(JobStatus.RUNNING);
+  }
+
+  /** Sends a cancellation as rule-service does, and waits until the worker holds it. */
+  private void cancel(UUID job) throws InterruptedException {
+    ConversionCancellation cancellation = new ConversionCancellation(job, Instant.now());
+    kafka.send(CANCELLATIONS, cancellation.key(), cancellation);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!cancellations.cancelled(job)) {
+      assertThat(System.nanoTime()).as("cancellation of " + job + " read").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
   private static UUID send(String behaviour) {
     UUID job = UUID.randomUUID();
+    // each behaviour on its own key: requests of one key are processed in order
+    return send(job, behaviour, "intake/" + behaviour + job);
+  }
+
+  private static UUID send(UUID job, String behaviour, String key) {
     ConversionRequest request =
         new ConversionRequest(
             job,
@@ -195,22 +248,33 @@ class RequestIntakeIntegrationTests {
             behaviour + "-nydus",
             Instant.now(),
             ConversionOptions.defaults());
-    // each behaviour on its own key: requests of one key are processed in order
-    kafka.send(REQUESTS, request.key() + job, request);
+    kafka.send(REQUESTS, key, request);
     return job;
   }
 
   @TestConfiguration
   static class ScriptedConversion {
+    static final Set<UUID> started = ConcurrentHashMap.newKeySet();
+    static final Set<UUID> interrupted = ConcurrentHashMap.newKeySet();
     private final Map<UUID, AtomicInteger> calls = new ConcurrentHashMap<>();
 
     @Bean
     @Primary
     ImageConversion scripted() {
       return (request, sink) -> {
+        started.add(request.jobId());
         int call =
             calls.computeIfAbsent(request.jobId(), j -> new AtomicInteger()).incrementAndGet();
         switch (request.sourceTag()) {
+          case "slow" -> {
+            try {
+              Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+              interrupted.add(request.jobId());
+              // as the real conversion does: an interrupted transfer fails as unavailable
+              throw new ConversionException(FailureCode.REGISTRY_UNAVAILABLE, "interrupted");
+            }
+          }
           case "flaky" -> {
             if (call < 3) {
               throw new ConversionException(

@@ -69,6 +69,8 @@ public final class WorkerProcess implements AutoCloseable {
                 "--spring.kafka.consumer.properties.heartbeat.interval.ms=1000",
                 "--autoconvert.worker.requests-topic=" + WorkerTestProperties.requests(name, run),
                 "--autoconvert.worker.status-topic=" + WorkerTestProperties.status(name, run),
+                "--autoconvert.worker.cancellations-topic="
+                    + WorkerTestProperties.cancellations(name, run),
                 "--autoconvert.worker.registries[0].host=" + host,
                 "--autoconvert.worker.registries[0].plain-http=" + (registry.tls() == null),
                 "--autoconvert.worker.scratch-dir=" + scratch,

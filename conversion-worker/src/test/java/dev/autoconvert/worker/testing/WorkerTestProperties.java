@@ -7,7 +7,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 public final class WorkerTestProperties {
   private WorkerTestProperties() {}
 
-  /** Topics are {@code it-<name>-requests-<run>} and {@code it-<name>-status-<run>}. */
+  /** Topics are {@code it-<name>-requests-<run>}, {@code it-<name>-status-<run>} and so on. */
   public static void register(
       DynamicPropertyRegistry properties, LocalRegistry registry, String name, String run) {
     register(properties, registry, name, run, true);
@@ -28,6 +28,7 @@ public final class WorkerTestProperties {
     properties.add("spring.kafka.consumer.group-id", () -> "it-" + name + "-" + run);
     properties.add("autoconvert.worker.requests-topic", () -> requests(name, run));
     properties.add("autoconvert.worker.status-topic", () -> status(name, run));
+    properties.add("autoconvert.worker.cancellations-topic", () -> cancellations(name, run));
     properties.add("autoconvert.worker.registries[0].host", registry::host);
     if (registry.tls() == null) {
       properties.add("autoconvert.worker.registries[0].plain-http", () -> "true");
@@ -53,5 +54,9 @@ public final class WorkerTestProperties {
 
   public static String status(String name, String run) {
     return "it-" + name + "-status-" + run;
+  }
+
+  public static String cancellations(String name, String run) {
+    return "it-" + name + "-cancellations-" + run;
   }
 }

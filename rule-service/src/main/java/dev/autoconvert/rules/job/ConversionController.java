@@ -2,6 +2,7 @@ package dev.autoconvert.rules.job;
 
 import dev.autoconvert.contracts.FailureCode;
 import dev.autoconvert.contracts.JobStatus;
+import dev.autoconvert.rules.api.ApiTokenFilter;
 import dev.autoconvert.rules.api.PageView;
 import dev.autoconvert.rules.api.Problems;
 import dev.autoconvert.rules.rule.Rule;
@@ -17,6 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -34,18 +36,21 @@ class ConversionController {
   private final TransitionRepository transitions;
   private final ManualConversions manual;
   private final RuleCatalog rules;
+  private final Jobs lifecycle;
 
   ConversionController(
       ConversionQueries queries,
       JobRepository jobs,
       TransitionRepository transitions,
       ManualConversions manual,
-      RuleCatalog rules) {
+      RuleCatalog rules,
+      Jobs lifecycle) {
     this.queries = queries;
     this.jobs = jobs;
     this.transitions = transitions;
     this.manual = manual;
     this.rules = rules;
+    this.lifecycle = lifecycle;
   }
 
   /** Newest first; {@code status} may repeat or be comma-separated. */
@@ -114,6 +119,25 @@ class ConversionController {
     }
     return manual.retryFailed(
         new Jobs.FailedFilter(failureCode, repository, ruleId, since), dryRun, limit);
+  }
+
+  /**
+   * Cancels an unfinished job: it ends CANCELLED, and the workers stop converting it or skip it. A
+   * finished job is a 409.
+   */
+  @PostMapping("/{id}/cancel")
+  @Transactional
+  ConversionView cancel(
+      @PathVariable UUID id, @RequestAttribute(ApiTokenFilter.ACTOR) String actor) {
+    JobStatus before =
+        lifecycle
+            .cancel(id, actor)
+            .orElseThrow(() -> Problems.notFound("no conversion with id " + id));
+    if (before.terminal()) {
+      throw Problems.conflict(
+          "conversion " + id + " is " + before + "; only unfinished ones are cancelled");
+    }
+    return get(id);
   }
 
   @PostMapping("/{id}/retry")

@@ -106,6 +106,15 @@ public class ConversionJob {
     updatedAt = Instant.now();
   }
 
+  /** Ends the job CANCELLED on an operator's word. */
+  void cancel(String why, Instant now) {
+    this.status = JobStatus.CANCELLED;
+    this.failureCode = null;
+    this.reason = why;
+    this.updatedAt = now;
+    this.finishedAt = now;
+  }
+
   /** Ends the job FAILED on rule-service's own account (TAG_TOO_LONG upfront, STALLED later). */
   void fail(FailureCode code, String why, Instant now) {
     this.status = JobStatus.FAILED;

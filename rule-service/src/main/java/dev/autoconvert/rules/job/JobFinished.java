@@ -2,8 +2,8 @@ package dev.autoconvert.rules.job;
 
 /**
  * Published, inside the transaction that records it, when a job reaches a terminal state
- * (SUCCEEDED, FAILED, SKIPPED or SUPERSEDED); listeners that write in that transaction commit or
- * roll back with the job.
+ * (SUCCEEDED, FAILED, SKIPPED, SUPERSEDED or CANCELLED); listeners that write in that transaction
+ * commit or roll back with the job.
  *
  * @param job the job as the API shows it
  */

@@ -1,5 +1,6 @@
 package dev.autoconvert.rules.job;
 
+import dev.autoconvert.contracts.ConversionCancellation;
 import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.FailureCode;
@@ -34,6 +35,7 @@ public class Jobs {
   private final Outbox outbox;
   private final JdbcClient jdbc;
   private final String requestsTopic;
+  private final String cancellationsTopic;
   private final ApplicationEventPublisher events;
 
   Jobs(
@@ -50,6 +52,7 @@ public class Jobs {
     this.outbox = outbox;
     this.jdbc = jdbc;
     this.requestsTopic = properties.topics().conversionRequests();
+    this.cancellationsTopic = properties.topics().conversionCancellations();
     this.events = events;
   }
 
@@ -232,6 +235,33 @@ public class Jobs {
             why,
             now));
     outbox.append(job.getId(), requestsTopic, request.key(), JsonCodec.encode(request));
+  }
+
+  /**
+   * Ends an unfinished job CANCELLED on an operator's word, recording the transition, and tells
+   * every worker through the outbox, in the same transaction.
+   *
+   * @return the job's status before; a finished job is left as it is
+   */
+  @Transactional
+  public Optional<JobStatus> cancel(UUID id, String actor) {
+    Optional<ConversionJob> found = jobs.findForUpdate(id);
+    if (found.isEmpty() || found.get().getStatus().terminal()) {
+      return found.map(ConversionJob::getStatus);
+    }
+    ConversionJob job = found.get();
+    JobStatus before = job.getStatus();
+    Instant now = Instant.now();
+    String why = "cancelled by " + actor;
+    job.cancel(why, now);
+    record(
+        job,
+        new JobTransition(
+            job.getId(), before, JobStatus.CANCELLED, job.getAttempts(), null, null, why, now));
+    ConversionCancellation cancellation = new ConversionCancellation(job.getId(), now);
+    outbox.append(
+        job.getId(), cancellationsTopic, cancellation.key(), JsonCodec.encode(cancellation));
+    return Optional.of(before);
   }
 
   /** Ends a job FAILED on rule-service's own account, recording the transition. */

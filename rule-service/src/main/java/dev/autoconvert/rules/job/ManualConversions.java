@@ -57,20 +57,20 @@ class ManualConversions {
   }
 
   /**
-   * Opens a new job repeating a FAILED one with the same source, target and options. It keeps the
-   * failed job's sequence: a newer push of the tag still wins over it (invariant 3).
+   * Opens a new job repeating a FAILED or CANCELLED one with the same source, target and options.
+   * It keeps the failed job's sequence: a newer push of the tag still wins over it (invariant 3).
    */
   @Transactional
   ConversionJob retry(UUID id) {
     ConversionJob failed =
         repository.findById(id).orElseThrow(() -> Problems.notFound("no conversion with id " + id));
-    if (failed.getStatus() != JobStatus.FAILED) {
+    if (failed.getStatus() != JobStatus.FAILED && failed.getStatus() != JobStatus.CANCELLED) {
       throw Problems.conflict(
           "conversion "
               + id
               + " is "
               + failed.getStatus()
-              + "; only FAILED conversions are retried");
+              + "; only FAILED and CANCELLED conversions are retried");
     }
     return jobs.open(retryOf(failed));
   }

@@ -37,7 +37,8 @@ class JobRetention {
       doomed AS (
         SELECT j.id FROM conversion_jobs j
         WHERE (SELECT me FROM purger)
-          AND j.status IN ('SUCCEEDED', 'FAILED', 'SKIPPED', 'SUPERSEDED') AND j.updated_at < ?
+          AND j.status IN ('SUCCEEDED', 'FAILED', 'SKIPPED', 'SUPERSEDED', 'CANCELLED')
+          AND j.updated_at < ?
           AND (j.status = 'SUPERSEDED' OR EXISTS (
             SELECT 1 FROM conversion_jobs n
             WHERE n.registry = j.registry AND n.target_repository = j.target_repository

@@ -2,6 +2,7 @@ package dev.autoconvert.rules.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autoconvert.contracts.ConversionCancellation;
 import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.FailureCode;
@@ -696,6 +697,42 @@ class PushPipelineIntegrationTests extends IntegrationTestSupport {
     assertThat(everyCode.body().get("more").asBoolean()).isFalse();
     assertThat(post(retry + "&limit=0", null).status()).isEqualTo(400);
     assertThat(call("POST", retry, READ_TOKEN, null).status()).isEqualTo(403);
+  }
+
+  @Test
+  void aCancelledJobEndsCancelledAndEveryWorkerIsTold() throws Exception {
+    String repository = repositoryWithRule("cancel", "v*");
+    publish(push(repository, "v1", digest("cancel")));
+    UUID id = UUID.fromString(awaitJob(repository, JobStatus.QUEUED).get("id").asString());
+    String cancel = "/api/v1/conversions/" + id + "/cancel";
+
+    Reply cancelled = post(cancel, null);
+
+    assertThat(cancelled.status()).as(cancelled.raw().body()).isEqualTo(200);
+    assertThat(cancelled.body().get("status").asString()).isEqualTo("CANCELLED");
+    assertThat(cancelled.body().get("reason").asString()).startsWith("cancelled by admin sha256:");
+    assertThat(
+            cancelled
+                .body()
+                .get("transitions")
+                .valueStream()
+                .map(t -> t.get("from").asString() + " -> " + t.get("to").asString()))
+        .endsWith("QUEUED -> CANCELLED");
+    List<ConsumerRecord<String, byte[]>> told = cancellations(id.toString()::equals, 1, WAIT);
+    assertThat(told).hasSize(1);
+    assertThat(JsonCodec.decode(told.get(0).value(), ConversionCancellation.class).jobId())
+        .isEqualTo(id);
+
+    Reply again = post(cancel, null);
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.body().get("detail").asString()).contains("is CANCELLED");
+    assertThat(post("/api/v1/conversions/" + UUID.randomUUID() + "/cancel", null).status())
+        .isEqualTo(404);
+    assertThat(call("POST", cancel, READ_TOKEN, null).status()).isEqualTo(403);
+    // an operator who changes their mind retries it
+    Reply retry = post("/api/v1/conversions/" + id + "/retry", null);
+    assertThat(retry.status()).as(retry.raw().body()).isEqualTo(201);
+    assertThat(retry.body().get("retryOf").asString()).isEqualTo(id.toString());
   }
 
   /** Pushes {@code tag} and fails its job with {@code code}, as a worker would. */
