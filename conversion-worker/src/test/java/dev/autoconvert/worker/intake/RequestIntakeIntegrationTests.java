@@ -109,9 +109,12 @@ class RequestIntakeIntegrationTests {
   }
 
   @Test
-  void requestsAreConsumedInTheConfiguredGroup() {
+  void requestsAreConsumedInTheConfiguredGroupAndCancellationsInAGroupOfThisWorkersOwn() {
     assertThat(listeners.getListenerContainer("conversion-requests").getGroupId())
         .isEqualTo("it-intake-" + RUN);
+    // a group shared by two workers would split the cancellations between them
+    assertThat(listeners.getListenerContainer("conversion-cancellations").getGroupId())
+        .matches("conversion-worker-cancellations-[0-9a-f]{8}-[0-9a-f]{4}-.*");
   }
 
   @Test
