@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Builds a small multi-layer OCI image (no Docker) into an OCI layout, for the demo and the system tests.
-#   infra/sample-image.sh LAYOUT_DIR TAG
+#   infra/sample-image.sh LAYOUT_DIR TAG [MIB]
+# With MIB, a fourth layer holds that many MiB of random data: an image whose conversion takes a
+# while, for tests that act while it runs.
 # Every call makes fresh random content, so two images never share a layer by accident and skopeo's
 # blob-info cache cannot substitute a variant it pushed before (RECIPES.md §4).
 # Layers: (1) a base tree with a script, a symlink and a 256 KiB random file; (2) a changed file, a
 # whiteout and an opaque directory; (3) a new file. Tars are GNU tar + 'umoci raw add-layer', never
 # 'umoci insert' (it writes truncated tars).
 set -euo pipefail
-[ $# -eq 2 ] || { echo "usage: $0 LAYOUT_DIR TAG" >&2; exit 2; }
-LAYOUT=$1 TAG=$2
+[ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: $0 LAYOUT_DIR TAG [MIB]" >&2; exit 2; }
+LAYOUT=$1 TAG=$2 MIB=${3:-0}
+[[ $MIB =~ ^[0-9]{1,5}$ ]] || { echo "MIB must be a number" >&2; exit 2; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -40,8 +43,15 @@ if [ ! -f "$LAYOUT/index.json" ]; then
   rmdir "$LAYOUT" 2> /dev/null || true # umoci init wants to create the directory itself
   umoci init --layout "$LAYOUT"
 fi
+layers=(l1 l2 l3)
+if [ "$MIB" -gt 0 ]; then
+  mkdir -p "$WORK/l4/data"
+  head -c $((MIB * 1048576)) /dev/urandom > "$WORK/l4/data/large.bin"
+  layers+=(l4)
+fi
+
 umoci new --image "$LAYOUT:$TAG"
-for l in l1 l2 l3; do
+for l in "${layers[@]}"; do
   mktar "$WORK/$l" "$WORK/$l.tar"
   umoci raw add-layer --image "$LAYOUT:$TAG" "$WORK/$l.tar"
 done

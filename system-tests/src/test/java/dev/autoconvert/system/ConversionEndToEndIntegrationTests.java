@@ -2,6 +2,7 @@ package dev.autoconvert.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,9 @@ class ConversionEndToEndIntegrationTests {
   private static final Duration CONVERSION_ENDS = Duration.ofMinutes(5);
 
   private static final Duration NOTHING_MORE = Duration.ofSeconds(3);
+
+  /** Random data enough that the worker still converts it when the cancellation arrives. */
+  private static final int LARGE_LAYER_MIB = 256;
 
   /** Annotation on the last layer of a Nydus image: the bootstrap (NYDUS-FORMAT.md). */
   private static final String BOOTSTRAP_ANNOTATION = "containerd.io/snapshot/nydus-bootstrap";
@@ -98,6 +102,67 @@ class ConversionEndToEndIntegrationTests {
         NOTHING_MORE,
         REPOSITORY,
         jobs -> jobs.size() == 1 && "v1".equals(jobs.get(0).path("sourceTag").asString()));
+  }
+
+  /**
+   * The cancellation goes from the API through rule-service's outbox and Kafka to the worker that
+   * converts the image (the topics as {@code up} configures them), which stops before the tag moves
+   * and takes the next job.
+   */
+  @Test
+  void cancellingARunningConversionLeavesItsTagAloneAndTheWorkerGoesOn() throws Exception {
+    String repository = REPOSITORY + "-cancelled";
+    rule(repository);
+    SampleImages images = new SampleImages(system, workDir);
+    images.push(images.build(LARGE_LAYER_MIB), SampleImages.LAYOUT_TAG, repository, "v1");
+    String id =
+        system
+            .awaitConversions(
+                repository,
+                CONVERSION_ENDS,
+                "a conversion at its large last layer",
+                jobs ->
+                    jobs.size() == 1
+                        && jobs.get(0).path("progress").path("layersDone").asInt() >= 3)
+            .get(0)
+            .path("id")
+            .asString();
+
+    RunningSystem.Response cancelled = system.api("POST", "/conversions/" + id + "/cancel", null);
+
+    assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+    assertThat(cancelled.json().path("status").asString()).isEqualTo("CANCELLED");
+    awaitWorkerLog("job " + id + " was cancelled: its conversion stopped");
+    assertThat(system.registryManifest(repository, "v1-nydus").status()).isEqualTo(404);
+    // the worker goes on with the next job, and the cancelled one stays cancelled
+    images.push(repository, "v2");
+    system.awaitConversions(
+        repository,
+        CONVERSION_ENDS,
+        "the next conversion",
+        jobs ->
+            jobs.size() == 2
+                && jobs.get(0).path("status").asString().equals("SUCCEEDED")
+                && jobs.get(1).path("status").asString().equals("CANCELLED"));
+    assertThat(system.registryManifest(repository, "v1-nydus").status()).isEqualTo(404);
+  }
+
+  /** Waits until a worker's log (under {@code .autoconvert/logs}) has {@code line}. */
+  private static void awaitWorkerLog(String line) throws Exception {
+    Path logs = system.repoRoot().resolve(".autoconvert/logs");
+    long deadline = System.nanoTime() + CONVERSION_ENDS.toNanos();
+    while (true) {
+      try (var files = Files.list(logs)) {
+        for (Path log :
+            files.filter(f -> f.getFileName().toString().startsWith("worker-")).toList()) {
+          if (Files.readString(log).contains(line)) {
+            return;
+          }
+        }
+      }
+      assertThat(System.nanoTime()).as("a worker's log saying: " + line).isLessThan(deadline);
+      Thread.sleep(200);
+    }
   }
 
   @Test

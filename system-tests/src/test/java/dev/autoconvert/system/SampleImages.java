@@ -32,11 +32,17 @@ final class SampleImages {
 
   /** Builds a new image into an OCI layout of its own; its tag there is {@link #LAYOUT_TAG}. */
   Path build() throws IOException, InterruptedException {
+    return build(0);
+  }
+
+  /** As {@link #build()}, with a fourth layer of {@code mib} MiB of random data if not 0. */
+  Path build(int mib) throws IOException, InterruptedException {
     Path layout = Files.createTempDirectory(workDir, "oci");
     run(
         system.repoRoot().resolve("infra/sample-image.sh").toString(),
         layout.toString(),
-        LAYOUT_TAG);
+        LAYOUT_TAG,
+        Integer.toString(mib));
     return layout;
   }
 
