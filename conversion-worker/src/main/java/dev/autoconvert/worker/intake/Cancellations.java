@@ -55,7 +55,7 @@ class Cancellations {
   }
 
   /** Marks the calling thread as converting {@code job} until the handle is closed. */
-  WorkerStop.Converting enter(UUID job) {
+  Converting enter(UUID job) {
     converting.put(job, Thread.currentThread());
     return () -> converting.remove(job);
   }

@@ -77,8 +77,8 @@ class JobRunner {
    *     unacknowledged for the partition's next owner
    */
   boolean run(ConversionRequest request, long queuedMillis) {
-    try (WorkerStop.Converting converting = stop.enter();
-        WorkerStop.Converting watched = cancellations.enter(request.jobId())) {
+    try (Converting converting = stop.enter();
+        Converting watched = cancellations.enter(request.jobId())) {
       // an interrupt meant for this thread's previous job; a stop is seen below
       Thread.interrupted();
       if (stop.requested()) {

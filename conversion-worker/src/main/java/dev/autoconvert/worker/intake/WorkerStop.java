@@ -29,12 +29,6 @@ class WorkerStop implements SmartLifecycle {
     return () -> converting.remove(thread);
   }
 
-  /** A conversion under way on one thread. */
-  interface Converting extends AutoCloseable {
-    @Override
-    void close();
-  }
-
   /** Whether the worker is stopping: no conversion starts, and those under way are handed over. */
   boolean requested() {
     return requested;

@@ -220,7 +220,8 @@ public class Reconciler {
         continue;
       }
       if (newest.isPresent() && newest.get().status() != JobStatus.SUCCEEDED) {
-        tally.awaitingRetry++; // FAILED or SKIPPED: an operator's retry, not every period
+        tally
+            .awaitingRetry++; // FAILED, SKIPPED or CANCELLED: an operator's retry, not every period
         continue;
       }
       if (newest.isPresent() && showsOutputOf(newest.get(), host, targetRepository, targetTag)) {
