@@ -147,6 +147,68 @@ class ConversionEndToEndIntegrationTests {
     assertThat(system.registryManifest(repository, "v1-nydus").status()).isEqualTo(404);
   }
 
+  /**
+   * A worker stopped as Kubernetes stops a pod (SIGTERM) in the middle of a conversion hands it
+   * over: rule-service records the hand-over, a worker converts the job as its next attempt (the
+   * other one, or this one once {@code up} started it again), and the job ends SUCCEEDED.
+   */
+  @Test
+  void aWorkerStoppedMidConversionHandsTheJobOver() throws Exception {
+    String repository = REPOSITORY + "-handed-over";
+    rule(repository);
+    SampleImages images = new SampleImages(system, workDir);
+    SampleImages.Pushed pushed =
+        images.push(images.build(LARGE_LAYER_MIB), SampleImages.LAYOUT_TAG, repository, "v1");
+    JsonNode running =
+        system
+            .awaitConversions(
+                repository,
+                CONVERSION_ENDS,
+                "a conversion at its large last layer",
+                jobs ->
+                    jobs.size() == 1
+                        && jobs.get(0).path("progress").path("layersDone").asInt() >= 3)
+            .get(0);
+    String worker = running.path("workerId").asString();
+    Path pidFile = system.repoRoot().resolve(".autoconvert/run/" + worker + ".pid");
+    String pid = Files.readString(pidFile).strip();
+
+    Commands.Result stop =
+        Commands.run(system.repoRoot(), Duration.ofSeconds(10), "kill", "-TERM", pid);
+    assertThat(stop.exitCode()).as(stop.output()).isZero();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (Files.exists(Path.of("/proc", pid))) {
+      assertThat(System.nanoTime()).as(worker + " exits after SIGTERM").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    Commands.Result up =
+        Commands.run(system.repoRoot(), Duration.ofMinutes(5), "./autoconvert", "up");
+    assertThat(up.exitCode()).as(up.output()).isZero();
+
+    system.awaitConversions(
+        repository,
+        CONVERSION_ENDS,
+        "the handed-over conversion's end",
+        jobs -> jobs.size() == 1 && jobs.get(0).path("status").asString().equals("SUCCEEDED"));
+    JsonNode detail =
+        system.api("GET", "/conversions/" + running.path("id").asString(), null).json();
+    assertThat(detail.path("attempts").asInt()).isEqualTo(2);
+    assertThat(
+            detail
+                .path("transitions")
+                .valueStream()
+                .map(t -> t.path("to").asString() + " " + t.path("failureCode").asString("")))
+        .containsSubsequence("RUNNING ", "RETRYING WORKER_STOPPED", "RUNNING ", "SUCCEEDED ");
+    assertThat(
+            system
+                .registryManifest(repository, "v1-nydus")
+                .json()
+                .path("annotations")
+                .path("containerd.io/snapshot/nydus-source-digest")
+                .asString(""))
+        .isEqualTo(pushed.digest());
+  }
+
   /** Waits until a worker's log (under {@code .autoconvert/logs}) has {@code line}. */
   private static void awaitWorkerLog(String line) throws Exception {
     Path logs = system.repoRoot().resolve(".autoconvert/logs");
