@@ -11,7 +11,6 @@ import dev.autoconvert.testsupport.registry.OciLayout;
 import dev.autoconvert.testsupport.registry.TarBuilder;
 import dev.autoconvert.testsupport.registry.TestCertificates;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,11 +153,7 @@ class RegistryAccessIntegrationTests {
     try (LocalRegistry registry = LocalRegistry.builder().tls(certificates).start();
         ForwardProxy proxy =
             ForwardProxy.requiringCredentials(
-                Map.of(
-                    "registry.test:" + registry.port(),
-                    new InetSocketAddress("127.0.0.1", registry.port())),
-                "builder",
-                "s3cret")) {
+                ForwardProxy.naming("registry.test", registry), "builder", "s3cret")) {
       String target = "registry.test:" + registry.port() + "/cli/app:v1-nydus";
       ProcessBuilder cli =
           new ProcessBuilder(

@@ -115,18 +115,7 @@ class ConversionEndToEndIntegrationTests {
     rule(repository);
     SampleImages images = new SampleImages(system, workDir);
     images.push(images.build(LARGE_LAYER_MIB), SampleImages.LAYOUT_TAG, repository, "v1");
-    String id =
-        system
-            .awaitConversions(
-                repository,
-                CONVERSION_ENDS,
-                "a conversion at its large last layer",
-                jobs ->
-                    jobs.size() == 1
-                        && jobs.get(0).path("progress").path("layersDone").asInt() >= 3)
-            .get(0)
-            .path("id")
-            .asString();
+    String id = awaitLargeLastLayer(repository).path("id").asString();
 
     RunningSystem.Response cancelled = system.api("POST", "/conversions/" + id + "/cancel", null);
 
@@ -159,28 +148,9 @@ class ConversionEndToEndIntegrationTests {
     SampleImages images = new SampleImages(system, workDir);
     SampleImages.Pushed pushed =
         images.push(images.build(LARGE_LAYER_MIB), SampleImages.LAYOUT_TAG, repository, "v1");
-    JsonNode running =
-        system
-            .awaitConversions(
-                repository,
-                CONVERSION_ENDS,
-                "a conversion at its large last layer",
-                jobs ->
-                    jobs.size() == 1
-                        && jobs.get(0).path("progress").path("layersDone").asInt() >= 3)
-            .get(0);
-    String worker = running.path("workerId").asString();
-    Path pidFile = system.repoRoot().resolve(".autoconvert/run/" + worker + ".pid");
-    String pid = Files.readString(pidFile).strip();
+    JsonNode running = awaitLargeLastLayer(repository);
 
-    Commands.Result stop =
-        Commands.run(system.repoRoot(), Duration.ofSeconds(10), "kill", "-TERM", pid);
-    assertThat(stop.exitCode()).as(stop.output()).isZero();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (Files.exists(Path.of("/proc", pid))) {
-      assertThat(System.nanoTime()).as(worker + " exits after SIGTERM").isLessThan(deadline);
-      Thread.sleep(100);
-    }
+    system.stop(running.path("workerId").asString());
     Commands.Result up =
         Commands.run(system.repoRoot(), Duration.ofMinutes(5), "./autoconvert", "up");
     assertThat(up.exitCode()).as(up.output()).isZero();
@@ -207,6 +177,18 @@ class ConversionEndToEndIntegrationTests {
                 .path("containerd.io/snapshot/nydus-source-digest")
                 .asString(""))
         .isEqualTo(pushed.digest());
+  }
+
+  /** The repository's one conversion once it has come to the image's large last layer. */
+  private static JsonNode awaitLargeLastLayer(String repository) throws Exception {
+    return system
+        .awaitConversions(
+            repository,
+            CONVERSION_ENDS,
+            "a conversion at its large last layer",
+            jobs ->
+                jobs.size() == 1 && jobs.get(0).path("progress").path("layersDone").asInt() >= 3)
+        .get(0);
   }
 
   /** Waits until a worker's log (under {@code .autoconvert/logs}) has {@code line}. */

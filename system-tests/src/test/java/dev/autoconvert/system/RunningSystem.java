@@ -28,6 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class RunningSystem {
 
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+
+  /** How long a part stopped with SIGTERM may take to exit: Kubernetes' default grace period. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
   private static final int CONVERSIONS_PAGE = 100;
   static final JsonMapper JSON = JsonMapper.shared();
 
@@ -62,6 +66,22 @@ final class RunningSystem {
 
   Path repoRoot() {
     return repoRoot;
+  }
+
+  /** Stops {@code part} as Kubernetes stops a pod (SIGTERM), and waits until it exited. */
+  void stop(String part) throws IOException, InterruptedException {
+    String pid = Long.toString(pid(part));
+    Commands.Result kill = Commands.run(repoRoot, Duration.ofSeconds(10), "kill", "-TERM", pid);
+    if (kill.exitCode() != 0) {
+      throw new AssertionError("could not stop " + part + ": " + kill.output());
+    }
+    long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+    while (Files.exists(Path.of("/proc", pid))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(part + " did not exit within " + STOP_WAIT + " of SIGTERM");
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** Registry host:port, as the services name it. */

@@ -245,27 +245,26 @@ class SoakIntegrationTests {
    */
   private static void crash(RunningSystem system, String part)
       throws IOException, InterruptedException {
-    Path run = system.repoRoot().resolve(".autoconvert/run");
-    Commands.Result result;
     if (part.endsWith(STOPPED)) {
-      String pid = Files.readString(run.resolve(part.replace(STOPPED, "") + ".pid")).strip();
-      result = Commands.run(system.repoRoot(), Duration.ofSeconds(10), "kill", "-TERM", pid);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (result.exitCode() == 0 && Files.exists(Path.of("/proc", pid))) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError(part + " did not exit within 30 s of SIGTERM");
-        }
-        Thread.sleep(100);
-      }
-    } else if (part.equals("postgres")) {
+      system.stop(part.replace(STOPPED, ""));
+      return;
+    }
+    Commands.Result result;
+    if (part.equals("postgres")) {
+      Path cluster = system.repoRoot().resolve(".autoconvert/run/postgres.cluster");
       List<String> command = new ArrayList<>(List.of("pg_ctlcluster"));
-      command.addAll(List.of(Files.readString(run.resolve("postgres.cluster")).strip().split(" ")));
+      command.addAll(List.of(Files.readString(cluster).strip().split(" ")));
       command.addAll(List.of("stop", "-m", "immediate"));
       result =
           Commands.run(system.repoRoot(), Duration.ofSeconds(30), command.toArray(String[]::new));
     } else {
-      String pid = Files.readString(run.resolve(part + ".pid")).strip();
-      result = Commands.run(system.repoRoot(), Duration.ofSeconds(10), "kill", "-KILL", pid);
+      result =
+          Commands.run(
+              system.repoRoot(),
+              Duration.ofSeconds(10),
+              "kill",
+              "-KILL",
+              Long.toString(system.pid(part)));
     }
     if (result.exitCode() != 0) {
       throw new AssertionError("could not crash " + part + ": " + result.output());

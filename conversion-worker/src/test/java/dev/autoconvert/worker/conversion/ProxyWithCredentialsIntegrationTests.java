@@ -14,7 +14,6 @@ import dev.autoconvert.worker.testing.ConversionFixture;
 import dev.autoconvert.worker.testing.KafkaTestSupport;
 import dev.autoconvert.worker.testing.WorkerProcess;
 import dev.autoconvert.worker.testing.WorkerTestProperties;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,11 +45,7 @@ class ProxyWithCredentialsIntegrationTests {
         KafkaTestSupport kafka = new KafkaTestSupport(WorkerTestProperties.status("proxy", run));
         ForwardProxy proxy =
             ForwardProxy.requiringCredentials(
-                Map.of(
-                    "registry.test:" + registry.port(),
-                    new InetSocketAddress("127.0.0.1", registry.port())),
-                "worker",
-                "s3cret")) {
+                ForwardProxy.naming("registry.test", registry), "worker", "s3cret")) {
       ConversionFixture images = new ConversionFixture(registry);
       String digest = images.push("proxied/app", "v1", ConversionFixture.threeLayers("proxied"));
       String host = "registry.test:" + registry.port();

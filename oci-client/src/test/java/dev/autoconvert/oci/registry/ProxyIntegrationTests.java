@@ -13,7 +13,6 @@ import dev.autoconvert.testsupport.registry.ForwardProxy;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import dev.autoconvert.testsupport.registry.TestCertificates;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -77,7 +76,8 @@ class ProxyIntegrationTests {
     TestCertificates certificates = TestCertificates.create(dir.resolve("certs"));
     try (LocalRegistry registry = LocalRegistry.builder().tls(certificates).start();
         ForwardProxy proxy =
-            ForwardProxy.requiringCredentials(hosts(registry), "builder", "s3cr:et")) {
+            ForwardProxy.requiringCredentials(
+                ForwardProxy.naming(NAME, registry), "builder", "s3cr:et")) {
       String host = NAME + ":" + registry.port();
       ImageReference ref = ImageReference.parse(host + "/authenticated/app:v1");
       RegistryClient.Builder builder = httpsClient(host, certificates);
@@ -105,7 +105,9 @@ class ProxyIntegrationTests {
   @Test
   void aPlainHttpProxyWantingCredentialsGetsThemWithEveryRequest() throws IOException {
     try (LocalRegistry registry = LocalRegistry.start();
-        ForwardProxy proxy = ForwardProxy.requiringCredentials(hosts(registry), "builder", "pw")) {
+        ForwardProxy proxy =
+            ForwardProxy.requiringCredentials(
+                ForwardProxy.naming(NAME, registry), "builder", "pw")) {
       String host = NAME + ":" + registry.port();
       ImageReference ref = ImageReference.parse(host + "/authenticated/plain:v1");
       String withCredentials = proxy.url().replace("http://", "http://builder:pw@");
@@ -143,13 +145,8 @@ class ProxyIntegrationTests {
             });
   }
 
-  private static Map<String, InetSocketAddress> hosts(LocalRegistry registry) {
-    return Map.of(
-        NAME + ":" + registry.port(), new InetSocketAddress("127.0.0.1", registry.port()));
-  }
-
   private static ForwardProxy proxyTo(LocalRegistry registry) throws IOException {
-    return ForwardProxy.start(hosts(registry));
+    return ForwardProxy.start(ForwardProxy.naming(NAME, registry));
   }
 
   private static RegistryClient client(RegistryConfig config, Map<String, String> env)

@@ -42,6 +42,15 @@ public final class ForwardProxy implements AutoCloseable {
     this.authorization = authorization;
   }
 
+  /**
+   * {@code registry} under the name {@code name:port}, which only the proxy resolves: a map for
+   * {@link #start} and {@link #requiringCredentials}.
+   */
+  public static Map<String, InetSocketAddress> naming(String name, LocalRegistry registry) {
+    return Map.of(
+        name + ":" + registry.port(), new InetSocketAddress("127.0.0.1", registry.port()));
+  }
+
   /** A proxy resolving each {@code host:port} key of {@code hosts} to its address. */
   public static ForwardProxy start(Map<String, InetSocketAddress> hosts) throws IOException {
     return start(hosts, null);
