@@ -1,6 +1,7 @@
 package dev.autoconvert.worker.conversion;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.autoconvert.contracts.ConversionOptions;
@@ -107,6 +108,61 @@ class WorkerEndedMidConversionIntegrationTests {
             .allMatch(u -> u.attempt() == 2 && u.workerId().equals("second-worker"));
         // what the first worker converted before it stopped was not converted again
         assertThat(updates.get(updates.size() - 1).result().layersFromCache()).isPositive();
+      }
+    }
+  }
+
+  /**
+   * Stopped while it waits to retry a transient failure: it does not sit out the wait, it hands the
+   * request over at once, and the hand-over is the job's news (rule-service records it, see
+   * Progression).
+   */
+  @Test
+  void aWorkerStoppedWhileWaitingToRetryHandsTheRequestOver() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    try (LocalRegistry registry = LocalRegistry.start();
+        KafkaTestSupport kafka = new KafkaTestSupport(WorkerTestProperties.status("wait", run))) {
+      ConversionFixture images = new ConversionFixture(registry);
+      ConversionRequest request = requestLargeConversion(images, kafka, "wait", run, 1);
+      registry.stopProcess();
+      WorkerProcess first =
+          WorkerProcess.start(
+              registry,
+              "wait",
+              run,
+              "first-worker",
+              scratch,
+              dir.resolve("first.log"),
+              "--autoconvert.worker.retry.initial-backoff=10m",
+              "--autoconvert.worker.retry.max-backoff=10m");
+      kafka.await(
+          request.jobId(),
+          TIMEOUT,
+          u -> u.failureCode() == FailureCode.REGISTRY_UNAVAILABLE,
+          "a retry of the unreachable registry");
+      long stopping = System.nanoTime();
+      first.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(60));
+
+      List<ConversionStatus> stopped = kafka.updates(request.jobId());
+      assertThat(stopped)
+          .extracting(ConversionStatus::status, ConversionStatus::failureCode)
+          .containsExactly(
+              tuple(JobStatus.RUNNING, null),
+              tuple(JobStatus.RETRYING, FailureCode.REGISTRY_UNAVAILABLE),
+              tuple(JobStatus.RETRYING, FailureCode.WORKER_STOPPED));
+      assertThat(stopped.get(2).reason())
+          .isEqualTo(
+              "worker first-worker stopped during attempt 1; attempt 2 is queued for another"
+                  + " worker");
+
+      registry.startProcess();
+      try (WorkerProcess second =
+          startWorker(registry, "wait", run, "second-worker", "second.log")) {
+        List<ConversionStatus> updates = kafka.awaitTerminal(request.jobId(), TIMEOUT);
+        assertFinished(images, updates);
+        assertThat(updates.subList(stopped.size(), updates.size()))
+            .allMatch(u -> u.attempt() == 2 && u.workerId().equals("second-worker"));
       }
     }
   }

@@ -154,14 +154,18 @@ public class ConversionJob {
         options);
   }
 
+  /** Where the job stands, as {@link Progression} orders updates. */
+  Progression.Step step() {
+    return new Progression.Step(status, attempts, failureCode);
+  }
+
   /**
    * Applies a worker's update if it moves the job forward.
    *
    * @return what the update did
    */
   Progression.Effect apply(ConversionStatus update) {
-    Progression.Effect effect =
-        Progression.decide(status, attempts, update.status(), update.attempt());
+    Progression.Effect effect = Progression.decide(step(), Progression.Step.of(update));
     if (effect == Progression.Effect.IGNORE) {
       return effect;
     }

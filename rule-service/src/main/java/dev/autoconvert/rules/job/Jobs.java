@@ -295,8 +295,7 @@ public class Jobs {
     JobStatus before = job.getStatus();
     Instant at = update.at() == null ? Instant.now() : update.at();
     if (before == JobStatus.PENDING
-        && Progression.decide(before, job.getAttempts(), update.status(), update.attempt())
-            == Progression.Effect.MOVE) {
+        && Progression.decide(job.step(), Progression.Step.of(update)) == Progression.Effect.MOVE) {
       job.queued(at);
       record(
           job,

@@ -1,5 +1,7 @@
 package dev.autoconvert.rules.job;
 
+import dev.autoconvert.contracts.ConversionStatus;
+import dev.autoconvert.contracts.FailureCode;
 import dev.autoconvert.contracts.JobStatus;
 
 /**
@@ -21,23 +23,45 @@ public final class Progression {
     IGNORE
   }
 
-  public static Effect decide(
-      JobStatus current, int currentAttempt, JobStatus next, int nextAttempt) {
-    if (current.terminal()) {
+  /** Where a job stands, or where an update would take it. */
+  public record Step(JobStatus status, int attempt, FailureCode code) {
+    static Step of(ConversionStatus update) {
+      return new Step(update.status(), update.attempt(), update.failureCode());
+    }
+  }
+
+  public static Effect decide(Step current, Step next) {
+    if (current.status().terminal()) {
       return Effect.IGNORE;
     }
-    if (nextAttempt < currentAttempt) {
+    if (next.attempt() < current.attempt()) {
       // An earlier attempt that made the copy (a slow worker's, or one Kafka delivered again after
       // its worker died between retries, numbered below that worker's last try) ends the job; its
       // progress and failures are stale, the later attempt decides those.
-      return next.terminal() && next != JobStatus.FAILED ? Effect.MOVE : Effect.IGNORE;
+      return next.status().terminal() && next.status() != JobStatus.FAILED
+          ? Effect.MOVE
+          : Effect.IGNORE;
     }
-    if (next == current) {
-      if (nextAttempt > currentAttempt && !next.terminal()) {
+    if (next.status() == current.status()) {
+      if (next.attempt() > current.attempt() && !next.status().terminal()) {
         return Effect.MOVE; // RUNNING of attempt 2 after RUNNING of attempt 1 (RETRYING was lost)
       }
-      return next == JobStatus.RUNNING ? Effect.PROGRESS : Effect.IGNORE;
+      if (handedOverWhileWaiting(current, next)) {
+        return Effect.MOVE;
+      }
+      return next.status() == JobStatus.RUNNING ? Effect.PROGRESS : Effect.IGNORE;
     }
-    return current.canMoveTo(next) ? Effect.MOVE : Effect.IGNORE;
+    return current.status().canMoveTo(next.status()) ? Effect.MOVE : Effect.IGNORE;
+  }
+
+  /**
+   * A worker stopped while it waited to retry hands the request over in the same state and attempt
+   * as the retry it announced; the hand-over is the news. Only in that direction: a retry's report
+   * delivered again after it changes nothing.
+   */
+  private static boolean handedOverWhileWaiting(Step current, Step next) {
+    return next.status() == JobStatus.RETRYING
+        && next.code() == FailureCode.WORKER_STOPPED
+        && current.code() != FailureCode.WORKER_STOPPED;
   }
 }

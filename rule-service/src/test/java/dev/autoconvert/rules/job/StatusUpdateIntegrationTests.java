@@ -3,6 +3,7 @@ package dev.autoconvert.rules.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoconvert.contracts.ConversionStatus;
+import dev.autoconvert.contracts.FailureCode;
 import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.rules.IntegrationTestSupport;
 import java.sql.Connection;
@@ -35,7 +36,13 @@ class StatusUpdateIntegrationTests extends IntegrationTestSupport {
   }
 
   private static ConversionStatus update(UUID job, JobStatus status, Instant at) {
-    return new ConversionStatus(job, 1, status, "worker-2", at, null, null, null, null, null);
+    return update(job, 1, status, null, at);
+  }
+
+  private static ConversionStatus update(
+      UUID job, int attempt, JobStatus status, FailureCode code, Instant at) {
+    return new ConversionStatus(
+        job, attempt, status, "worker-2", at, code, code == null ? null : "why", null, null, null);
   }
 
   @Test
@@ -68,5 +75,32 @@ class StatusUpdateIntegrationTests extends IntegrationTestSupport {
     assertThat(transitions(job)).isEmpty();
     assertThat(queryString("SELECT status FROM conversion_jobs WHERE id = ?", job))
         .isEqualTo("PENDING");
+  }
+
+  @Test
+  void workerStoppedWhileWaitingToRetryIsRecordedAsAHandOver() throws Exception {
+    Instant t = Instant.now().minusSeconds(10);
+    UUID job = insertJob("status-" + RUN + "/app", JobStatus.QUEUED, 0, 0, t, t);
+    ConversionStatus waiting =
+        update(job, 1, JobStatus.RETRYING, FailureCode.REGISTRY_UNAVAILABLE, t.plusSeconds(2));
+    jobs.applyStatus(update(job, 1, JobStatus.RUNNING, null, t.plusSeconds(1)));
+    jobs.applyStatus(waiting);
+
+    assertThat(
+            jobs.applyStatus(
+                update(job, 1, JobStatus.RETRYING, FailureCode.WORKER_STOPPED, t.plusSeconds(3))))
+        .contains(Progression.Effect.MOVE);
+    // Kafka may deliver the retry's report again: it does not undo the hand-over
+    assertThat(jobs.applyStatus(waiting)).contains(Progression.Effect.IGNORE);
+    assertThat(queryString("SELECT failure_code FROM conversion_jobs WHERE id = ?", job))
+        .isEqualTo("WORKER_STOPPED");
+    jobs.applyStatus(update(job, 2, JobStatus.RUNNING, null, t.plusSeconds(4)));
+
+    assertThat(transitions(job))
+        .containsExactly(
+            "QUEUED -> RUNNING",
+            "RUNNING -> RETRYING",
+            "RETRYING -> RETRYING",
+            "RETRYING -> RUNNING");
   }
 }
