@@ -81,6 +81,7 @@ class JobRunner {
         Converting watched = cancellations.enter(request.jobId())) {
       // an interrupt meant for this thread's previous job; a stop is seen below
       Thread.interrupted();
+      cancellations.awaitBacklog();
       if (stop.requested()) {
         return false;
       }

@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,9 +63,27 @@ class RequestIntakeIntegrationTests {
     registry.add("autoconvert.worker.retry.max-attempts", () -> "3");
   }
 
+  /** Cancelled before the worker started, behind many other cancellations. */
+  private static final UUID CANCELLED_BEFORE_START = UUID.randomUUID();
+
+  private static final String BACKLOG_KEY = "backlog-" + RUN;
+  private static UUID afterBacklog;
+
   @BeforeAll
   static void startKafkaClients() {
     kafka = new KafkaTestSupport(STATUS);
+    // What a worker that starts after a pause finds: cancellations of many jobs, one of them
+    // queued, and a request after it (the Spring context, so the worker, starts after this)
+    Map<String, ConversionCancellation> backlog = new LinkedHashMap<>();
+    for (int i = 0; i < 20_000; i++) {
+      ConversionCancellation old = new ConversionCancellation(UUID.randomUUID(), Instant.now());
+      backlog.put(old.key(), old);
+    }
+    ConversionCancellation last = new ConversionCancellation(CANCELLED_BEFORE_START, Instant.now());
+    backlog.put(last.key(), last);
+    kafka.sendAll(CANCELLATIONS, backlog);
+    send(CANCELLED_BEFORE_START, "ok", BACKLOG_KEY);
+    afterBacklog = send(UUID.randomUUID(), "ok", BACKLOG_KEY);
   }
 
   @AfterAll
@@ -200,6 +219,13 @@ class RequestIntakeIntegrationTests {
     assertThat(kafka.awaitTerminal(next, Duration.ofSeconds(30))).isNotEmpty();
     assertThat(kafka.updates(cancelled)).isEmpty();
     assertThat(ScriptedConversion.started).doesNotContain(cancelled);
+  }
+
+  @Test
+  void aWorkerStartingWithABacklogSkipsARequestCancelledBeforeItStarted() {
+    assertThat(kafka.awaitTerminal(afterBacklog, Duration.ofSeconds(60))).isNotEmpty();
+    assertThat(kafka.updates(CANCELLED_BEFORE_START)).isEmpty();
+    assertThat(ScriptedConversion.started).doesNotContain(CANCELLED_BEFORE_START);
   }
 
   @Test

@@ -85,6 +85,14 @@ public final class KafkaTestSupport implements AutoCloseable {
     }
   }
 
+  /** Sends {@code messages} by key, in order, waiting only for the last. */
+  public void sendAll(String topic, Map<String, ?> messages) {
+    messages.forEach(
+        (key, message) ->
+            producer.send(new ProducerRecord<>(topic, key, JsonCodec.encode(message))));
+    producer.flush();
+  }
+
   /** The updates of {@code job} so far. */
   public List<ConversionStatus> updates(UUID job) {
     return new ArrayList<>(byJob.getOrDefault(job, List.of()));
