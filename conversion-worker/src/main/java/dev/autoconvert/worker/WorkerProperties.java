@@ -31,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  * @param cacheRepository repository (in each registry) holding the fleet-wide layer cache entries
  * @param requestsTopic topic the requests come from
  * @param statusTopic topic the status updates go to
+ * @param statusTopicPartitions partitions of the status topic, where the worker creates it
  * @param cancellationsTopic topic of the jobs operators cancelled, which every worker reads whole
  * @param dockerConfig a Docker config file ({@code config.json}, or a mounted {@code
  *     dockerconfigjson} secret) with the credentials of registries that {@code registries} gives
@@ -54,6 +55,7 @@ public record WorkerProperties(
     @NotBlank @DefaultValue("autoconvert/layer-cache") String cacheRepository,
     @NotBlank @DefaultValue(Topics.CONVERSION_REQUESTS) String requestsTopic,
     @NotBlank @DefaultValue(Topics.CONVERSION_STATUS) String statusTopic,
+    @Min(1) @DefaultValue(Topics.DEFAULT_PARTITIONS) int statusTopicPartitions,
     @NotBlank @DefaultValue(Topics.CONVERSION_CANCELLATIONS) String cancellationsTopic,
     Path dockerConfig,
     Path caCertificates,

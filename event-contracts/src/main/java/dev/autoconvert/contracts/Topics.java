@@ -14,5 +14,11 @@ public final class Topics {
   /** Jobs an operator cancelled, from rule-service to every worker, keyed by job id. */
   public static final String CONVERSION_CANCELLATIONS = "conversion.cancellations";
 
+  /**
+   * Partitions of a topic a service creates, unless configured: the most consumer threads that can
+   * share one (12 divides evenly among 1, 2, 3, 4 or 6 consumers).
+   */
+  public static final String DEFAULT_PARTITIONS = "12";
+
   private Topics() {}
 }

@@ -3,6 +3,7 @@ package dev.autoconvert.listener;
 import dev.autoconvert.bearer.TokenSource;
 import dev.autoconvert.contracts.Topics;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -32,6 +33,7 @@ import org.springframework.validation.annotation.Validated;
  *     answered 503; well under the 1 s a registry waits by default
  * @param pushEventsTopic where push events go ({@link Topics#PUSH_EVENTS} unless a test run or a
  *     second deployment on one broker needs its own)
+ * @param pushEventsTopicPartitions partitions of that topic, where the listener creates it
  */
 @ConfigurationProperties("autoconvert.listener")
 @Validated
@@ -45,7 +47,8 @@ public record ListenerProperties(
     @NotNull @DefaultValue Map<String, @Valid Registry> registries,
     @NotNull @DefaultValue("1MB") DataSize maxBodySize,
     @NotNull @DefaultValue("600ms") Duration kafkaAckTimeout,
-    @NotBlank @DefaultValue(Topics.PUSH_EVENTS) String pushEventsTopic) {
+    @NotBlank @DefaultValue(Topics.PUSH_EVENTS) String pushEventsTopic,
+    @Min(1) @DefaultValue(Topics.DEFAULT_PARTITIONS) int pushEventsTopicPartitions) {
 
   static final String HOST_PORT = "[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?";
 
@@ -114,6 +117,8 @@ public record ListenerProperties(
         + kafkaAckTimeout
         + ", pushEventsTopic="
         + pushEventsTopic
+        + ", pushEventsTopicPartitions="
+        + pushEventsTopicPartitions
         + "]";
   }
 

@@ -83,7 +83,8 @@ class ListenerPropertiesTests {
             Map.of("h", new ListenerProperties.Registry("h.example.com", "registry-secret", null)),
             DataSize.ofMegabytes(1),
             Duration.ofMillis(600),
-            "registry.push-events");
+            "registry.push-events",
+            12);
 
     assertThat(properties.toString())
         .doesNotContain("global-secret")

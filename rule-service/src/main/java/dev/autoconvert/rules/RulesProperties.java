@@ -124,12 +124,15 @@ public record RulesProperties(
    * @param conversionRequests requests for the workers
    * @param conversionStatus the workers' status updates
    * @param conversionCancellations cancelled jobs, for the workers
+   * @param partitions partitions of the two topics rule-service creates where missing (requests and
+   *     cancellations): at most this many consumer threads, over all workers, convert at once
    */
   public record KafkaTopics(
       @DefaultValue(Topics.PUSH_EVENTS) @NotBlank String pushEvents,
       @DefaultValue(Topics.CONVERSION_REQUESTS) @NotBlank String conversionRequests,
       @DefaultValue(Topics.CONVERSION_STATUS) @NotBlank String conversionStatus,
-      @DefaultValue(Topics.CONVERSION_CANCELLATIONS) @NotBlank String conversionCancellations) {}
+      @DefaultValue(Topics.CONVERSION_CANCELLATIONS) @NotBlank String conversionCancellations,
+      @DefaultValue(Topics.DEFAULT_PARTITIONS) @Min(1) int partitions) {}
 
   /**
    * @param pollInterval how often the relay looks for unsent rows

@@ -39,7 +39,7 @@ class RulesPropertiesTests {
             new RulesProperties.Watchdog(Duration.ofMinutes(1), Duration.ofMinutes(30), 3),
             new RulesProperties.PushEvents(Duration.ofDays(14), Duration.ofHours(1), 1000),
             new RulesProperties.Jobs(Duration.ofDays(90), Duration.ofHours(1), 1000),
-            new RulesProperties.KafkaTopics("push", "requests", "status", "cancellations"),
+            new RulesProperties.KafkaTopics("push", "requests", "status", "cancellations", 12),
             new RulesProperties.Notifications(
                 List.of(
                     new RulesProperties.Endpoint(
@@ -87,7 +87,8 @@ class RulesPropertiesTests {
                 "registry.push-events",
                 "conversion.requests",
                 "conversion.status",
-                "conversion.cancellations"));
+                "conversion.cancellations",
+                12));
   }
 
   @Test

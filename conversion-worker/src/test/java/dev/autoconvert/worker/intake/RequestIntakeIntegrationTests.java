@@ -8,6 +8,7 @@ import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.FailureCode;
 import dev.autoconvert.contracts.JobStatus;
+import dev.autoconvert.testsupport.kafka.TopicPartitions;
 import dev.autoconvert.worker.conversion.ConversionException;
 import dev.autoconvert.worker.conversion.ImageConversion;
 import dev.autoconvert.worker.conversion.Outcome;
@@ -134,6 +135,12 @@ class RequestIntakeIntegrationTests {
     // a group shared by two workers would split the cancellations between them
     assertThat(listeners.getListenerContainer("conversion-cancellations").getGroupId())
         .matches("conversion-worker-cancellations-[0-9a-f]{8}-[0-9a-f]{4}-.*");
+  }
+
+  /** The broker would give a topic it creates on first use 3 partitions, not the worker's 12. */
+  @Test
+  void theStatusTopicExistsWithTheConfiguredPartitions() throws Exception {
+    assertThat(TopicPartitions.count(KafkaTestSupport.bootstrapServers(), STATUS)).isEqualTo(12);
   }
 
   @Test

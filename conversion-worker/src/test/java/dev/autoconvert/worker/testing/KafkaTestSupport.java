@@ -49,7 +49,10 @@ public final class KafkaTestSupport implements AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG,
                 "test-status-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
+                "earliest",
+                // subscribing may create the topic (3 partitions) before the worker raises them
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+                "1000"),
             new StringDeserializer(),
             new ByteArrayDeserializer());
     consumer.subscribe(List.of(statusTopic));

@@ -2,6 +2,7 @@ package dev.autoconvert.listener.it;
 
 import dev.autoconvert.contracts.JsonCodec;
 import dev.autoconvert.contracts.PushEvent;
+import dev.autoconvert.contracts.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +110,12 @@ final class PushEventsTopic implements AutoCloseable {
   private static void createIfMissing(String bootstrapServers, String topic) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+      // as many partitions as the listener creates it with: this consumer's are fixed when opened
+      admin
+          .createTopics(
+              List.of(new NewTopic(topic, Integer.parseInt(Topics.DEFAULT_PARTITIONS), (short) 1)))
+          .all()
+          .get();
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException("cannot create " + topic, e.getCause());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoconvert.contracts.JsonCodec;
 import dev.autoconvert.contracts.PushEvent;
+import dev.autoconvert.testsupport.kafka.TopicPartitions;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,6 +44,9 @@ import org.springframework.test.context.DynamicPropertySource;
 class WebhookIntakeIntegrationTests {
   static final String TOPIC = PushEventsTopic.newTopicName();
 
+  /** Neither the broker's 3 for topics it creates on first use nor the default 12. */
+  static final int PARTITIONS = 5;
+
   static final String KAFKA =
       System.getenv().getOrDefault("AUTOCONVERT_TEST_KAFKA", "127.0.0.1:9092");
   static final String TOKEN = "it-token-" + UUID.randomUUID();
@@ -58,6 +62,7 @@ class WebhookIntakeIntegrationTests {
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("spring.kafka.bootstrap-servers", () -> KAFKA);
     registry.add("autoconvert.listener.push-events-topic", () -> TOPIC);
+    registry.add("autoconvert.listener.push-events-topic-partitions", () -> PARTITIONS);
     registry.add("autoconvert.listener.webhook-token", () -> TOKEN);
     registry.add("autoconvert.listener.default-registry", () -> REGISTRY);
     registry.add("autoconvert.listener.max-body-size", () -> "64KB");
@@ -110,6 +115,11 @@ class WebhookIntakeIntegrationTests {
 
   private boolean mine(PushEvent event) {
     return event.repository().startsWith(namespace + "/");
+  }
+
+  @Test
+  void theListenerCreatesItsTopicWithTheConfiguredPartitions() throws Exception {
+    assertThat(TopicPartitions.count(KAFKA, TOPIC)).isEqualTo(PARTITIONS);
   }
 
   @Test

@@ -33,7 +33,8 @@ class WebhookAuthenticatorTests {
                   new ListenerProperties.Registry("mirror.example.com", "", null)),
               DataSize.ofMegabytes(1),
               Duration.ofMillis(600),
-              "registry.push-events"));
+              "registry.push-events",
+              12));
 
   @Test
   void acceptsTheBearerToken() {
@@ -90,7 +91,8 @@ class WebhookAuthenticatorTests {
                 Map.of("harbor", new ListenerProperties.Registry("harbor.example.com", null, own)),
                 DataSize.ofMegabytes(1),
                 Duration.ofMillis(600),
-                "registry.push-events"));
+                "registry.push-events",
+                12));
     assertThat(fromFiles.authenticates(null, "Bearer first")).isTrue();
 
     Files.writeString(global, "second\n");
@@ -117,7 +119,8 @@ class WebhookAuthenticatorTests {
                     Map.of("harbor", new ListenerProperties.Registry("h.example.com", "t", file)),
                     DataSize.ofMegabytes(1),
                     Duration.ofMillis(600),
-                    "registry.push-events"))
+                    "registry.push-events",
+                    12))
         .hasMessage(
             "set AUTOCONVERT_LISTENER_REGISTRIES_HARBOR_WEBHOOK_TOKEN or"
                 + " AUTOCONVERT_LISTENER_REGISTRIES_HARBOR_WEBHOOK_TOKEN_FILE, not both");

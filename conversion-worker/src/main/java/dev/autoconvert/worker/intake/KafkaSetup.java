@@ -1,13 +1,30 @@
 package dev.autoconvert.worker.intake;
 
+import dev.autoconvert.worker.WorkerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
+/** The topic the worker publishes to, and how its request listener treats failures. */
 @Configuration(proxyBeanMethods = false)
-class KafkaErrorHandling {
+class KafkaSetup {
+
+  /**
+   * Created at start where missing (brokers that create no topics on first use, as managed ones
+   * often are), with the broker's replication factor; an existing one keeps its own, and gains
+   * partitions when more are configured.
+   */
+  @Bean
+  KafkaAdmin.NewTopics publishedTopics(WorkerProperties properties) {
+    return new KafkaAdmin.NewTopics(
+        TopicBuilder.name(properties.statusTopic())
+            .partitions(properties.statusTopicPartitions())
+            .build());
+  }
 
   /**
    * A request whose status could not be sent is delivered again, for ever, with growing pauses: the
