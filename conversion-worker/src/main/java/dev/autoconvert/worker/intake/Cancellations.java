@@ -129,17 +129,8 @@ class Cancellations {
         Thread.currentThread().interrupt();
         return;
       }
-      long deadline = System.nanoTime() + BACKLOG_LIMIT.toNanos();
-      while (!ends.entrySet().stream()
-          .allMatch(e -> readUpTo.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
-        if (System.nanoTime() > deadline) {
-          log.warn(
-              "read cancellations up to {} of {} in {}: taking requests anyway",
-              readUpTo,
-              ends,
-              BACKLOG_LIMIT);
-          break;
-        }
+      long started = System.nanoTime();
+      while (!hasRead(ends) && System.nanoTime() - started < BACKLOG_LIMIT.toNanos()) {
         try {
           Thread.sleep(20);
         } catch (InterruptedException e) {
@@ -147,8 +138,25 @@ class Cancellations {
           return;
         }
       }
+      if (hasRead(ends)) {
+        log.info(
+            "{} cancellation(s) known, read in {} ms: taking requests",
+            cancelled.size(),
+            (System.nanoTime() - started) / 1_000_000);
+      } else {
+        log.warn(
+            "read cancellations up to {} of {} in {}: taking requests anyway",
+            readUpTo,
+            ends,
+            BACKLOG_LIMIT);
+      }
       backlogRead = true;
     }
+  }
+
+  private boolean hasRead(Map<Integer, Long> ends) {
+    return ends.entrySet().stream()
+        .allMatch(e -> readUpTo.getOrDefault(e.getKey(), 0L) >= e.getValue());
   }
 
   /**
