@@ -10,11 +10,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 @Configuration(proxyBeanMethods = false)
 class KafkaSetup {
 
-  /**
-   * Created at start where missing (brokers that create no topics on first use, as managed ones
-   * often are), with the broker's replication factor; an existing one keeps its own, and gains
-   * partitions when more are configured.
-   */
+  /** Created at start where missing, as rule-service's (see its {@code KafkaSetup}). */
   @Bean
   KafkaAdmin.NewTopics publishedTopics(ListenerProperties properties) {
     return new KafkaAdmin.NewTopics(
