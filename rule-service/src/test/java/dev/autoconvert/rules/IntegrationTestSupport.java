@@ -6,6 +6,7 @@ import dev.autoconvert.contracts.ConversionOptions;
 import dev.autoconvert.contracts.JobStatus;
 import dev.autoconvert.contracts.JsonCodec;
 import dev.autoconvert.contracts.PushEvent;
+import dev.autoconvert.testsupport.kafka.TestTopics;
 import dev.autoconvert.testsupport.registry.LocalRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,6 +109,8 @@ public abstract class IntegrationTestSupport {
     registry.add("spring.datasource.password", () -> PG_PASSWORD);
     registry.add("spring.kafka.bootstrap-servers", () -> KAFKA);
     registry.add("spring.kafka.consumer.group-id", () -> "rule-service-it-" + RUN);
+    // what the listener and the workers would create; rule-service creates the other two
+    TestTopics.create(KAFKA, 3, PUSH_EVENTS_TOPIC, STATUS_TOPIC);
     registry.add("autoconvert.rules.admin-token", () -> ADMIN_TOKEN + "," + NEXT_ADMIN_TOKEN);
     registry.add("autoconvert.rules.read-token", () -> READ_TOKEN);
     registry.add("autoconvert.rules.outbox.poll-interval", () -> "100ms");

@@ -2,7 +2,7 @@ package dev.autoconvert.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.autoconvert.testsupport.kafka.TopicPartitions;
+import dev.autoconvert.testsupport.kafka.TestTopics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,7 +14,7 @@ class KafkaTopicsIntegrationTests extends IntegrationTestSupport {
 
   @Test
   void theTopicsRuleServicePublishesToExistWithTheConfiguredPartitions() throws Exception {
-    assertThat(TopicPartitions.count(KAFKA, REQUESTS_TOPIC)).isEqualTo(12);
-    assertThat(TopicPartitions.count(KAFKA, CANCELLATIONS_TOPIC)).isEqualTo(12);
+    assertThat(TestTopics.partitions(KAFKA, REQUESTS_TOPIC)).isEqualTo(12);
+    assertThat(TestTopics.partitions(KAFKA, CANCELLATIONS_TOPIC)).isEqualTo(12);
   }
 }

@@ -8,7 +8,7 @@ import dev.autoconvert.contracts.ConversionRequest;
 import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.FailureCode;
 import dev.autoconvert.contracts.JobStatus;
-import dev.autoconvert.testsupport.kafka.TopicPartitions;
+import dev.autoconvert.testsupport.kafka.TestTopics;
 import dev.autoconvert.worker.conversion.ConversionException;
 import dev.autoconvert.worker.conversion.ImageConversion;
 import dev.autoconvert.worker.conversion.Outcome;
@@ -140,7 +140,7 @@ class RequestIntakeIntegrationTests {
   /** The broker would give a topic it creates on first use 3 partitions, not the worker's 12. */
   @Test
   void theStatusTopicExistsWithTheConfiguredPartitions() throws Exception {
-    assertThat(TopicPartitions.count(KafkaTestSupport.bootstrapServers(), STATUS)).isEqualTo(12);
+    assertThat(TestTopics.partitions(KafkaTestSupport.bootstrapServers(), STATUS)).isEqualTo(12);
   }
 
   @Test

@@ -2,10 +2,12 @@ package dev.autoconvert.worker.testing;
 
 import dev.autoconvert.contracts.ConversionStatus;
 import dev.autoconvert.contracts.JsonCodec;
+import dev.autoconvert.testsupport.kafka.TestTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +30,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaTestSupport implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final Map<UUID, List<ConversionStatus>> byJob = new ConcurrentHashMap<>();
+  private final Set<String> created = ConcurrentHashMap.newKeySet();
   private final Thread poller;
   private volatile boolean running = true;
 
@@ -79,6 +82,7 @@ public final class KafkaTestSupport implements AutoCloseable {
   }
 
   public void send(String topic, String key, Object message) {
+    created(topic);
     try {
       producer
           .send(new ProducerRecord<>(topic, key, JsonCodec.encode(message)))
@@ -90,10 +94,18 @@ public final class KafkaTestSupport implements AutoCloseable {
 
   /** Sends {@code messages} by key, in order, waiting only for the last. */
   public void sendAll(String topic, Map<String, ?> messages) {
+    created(topic);
     messages.forEach(
         (key, message) ->
             producer.send(new ProducerRecord<>(topic, key, JsonCodec.encode(message))));
     producer.flush();
+  }
+
+  /** What rule-service does at start for the topics it publishes to (the broker creates none). */
+  private void created(String topic) {
+    if (created.add(topic)) {
+      TestTopics.create(bootstrapServers(), 3, topic);
+    }
   }
 
   /** The updates of {@code job} so far. */

@@ -3,21 +3,17 @@ package dev.autoconvert.listener.it;
 import dev.autoconvert.contracts.JsonCodec;
 import dev.autoconvert.contracts.PushEvent;
 import dev.autoconvert.contracts.Topics;
+import dev.autoconvert.testsupport.kafka.TestTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -48,7 +44,8 @@ final class PushEventsTopic implements AutoCloseable {
   }
 
   private static PushEventsTopic open(String bootstrapServers, String topic, boolean atEnd) {
-    createIfMissing(bootstrapServers, topic);
+    // as many partitions as the listener creates it with: this consumer's are fixed when opened
+    TestTopics.create(bootstrapServers, Integer.parseInt(Topics.DEFAULT_PARTITIONS), topic);
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -105,25 +102,6 @@ final class PushEventsTopic implements AutoCloseable {
 
   static PushEvent decode(ConsumerRecord<String, byte[]> record) {
     return JsonCodec.decode(record.value(), PushEvent.class);
-  }
-
-  private static void createIfMissing(String bootstrapServers, String topic) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      // as many partitions as the listener creates it with: this consumer's are fixed when opened
-      admin
-          .createTopics(
-              List.of(new NewTopic(topic, Integer.parseInt(Topics.DEFAULT_PARTITIONS), (short) 1)))
-          .all()
-          .get();
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create " + topic, e.getCause());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

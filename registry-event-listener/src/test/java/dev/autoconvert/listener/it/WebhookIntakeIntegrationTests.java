@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autoconvert.contracts.JsonCodec;
 import dev.autoconvert.contracts.PushEvent;
-import dev.autoconvert.testsupport.kafka.TopicPartitions;
+import dev.autoconvert.testsupport.kafka.TestTopics;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -119,7 +119,7 @@ class WebhookIntakeIntegrationTests {
 
   @Test
   void theListenerCreatesItsTopicWithTheConfiguredPartitions() throws Exception {
-    assertThat(TopicPartitions.count(KAFKA, TOPIC)).isEqualTo(PARTITIONS);
+    assertThat(TestTopics.partitions(KAFKA, TOPIC)).isEqualTo(PARTITIONS);
   }
 
   @Test

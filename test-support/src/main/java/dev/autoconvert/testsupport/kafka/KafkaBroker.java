@@ -190,8 +190,7 @@ public final class KafkaBroker implements AutoCloseable {
             "inter.broker.listener.name=PLAINTEXT",
             "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
             "log.dirs=" + dataDir(),
-            "num.partitions=3",
-            "auto.create.topics.enable=true",
+            "auto.create.topics.enable=false",
             // one partition each: a restart loads 1 offsets partition instead of 50
             "offsets.topic.num.partitions=1",
             "offsets.topic.replication.factor=1",
