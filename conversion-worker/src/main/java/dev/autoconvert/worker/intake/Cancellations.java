@@ -70,6 +70,7 @@ class Cancellations {
       properties = "auto.offset.reset=earliest",
       concurrency = "1")
   void onCancellation(ConsumerRecord<String, byte[]> record) {
+    readUpTo.merge(record.partition(), record.offset() + 1, Math::max); // read, even if unreadable
     ConversionCancellation cancellation;
     try {
       cancellation = JsonCodec.decode(record.value(), ConversionCancellation.class);
@@ -79,7 +80,6 @@ class Cancellations {
     }
     Instant at = cancellation.at() == null ? Instant.now() : cancellation.at();
     cancelled.put(cancellation.jobId(), at);
-    readUpTo.merge(record.partition(), record.offset() + 1, Math::max);
     // hourly, not per record: a starting worker reads thousands at once
     Instant now = Instant.now();
     if (pruned.isBefore(now.minus(Duration.ofHours(1)))) {
