@@ -41,7 +41,12 @@ public final class KafkaTestSupport implements AutoCloseable {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG,
-                "all"),
+                "all",
+                // sendAll() right after the topic's creation: the first batches meet partitions the
+                // broker has not loaded yet, and with several requests in flight their retries
+                // came back out of sequence, rejected until the delivery timeout (2 min)
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                "1"),
             new StringSerializer(),
             new ByteArraySerializer());
     KafkaConsumer<String, byte[]> consumer =
