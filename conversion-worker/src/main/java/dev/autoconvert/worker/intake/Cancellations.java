@@ -47,17 +47,18 @@ class Cancellations {
   private static final Duration BACKLOG_LIMIT = Duration.ofSeconds(30);
 
   private final Map<UUID, Instant> cancelled = new ConcurrentHashMap<>();
-  private final Map<UUID, Thread> converting = new ConcurrentHashMap<>();
 
   /** Per partition, the offset after the last cancellation read. */
   private final Map<Integer, Long> readUpTo = new ConcurrentHashMap<>();
 
+  private final Converting converting;
   private final KafkaAdmin kafka;
   private final String topic;
   private volatile boolean backlogRead;
   private volatile Instant pruned = Instant.now();
 
-  Cancellations(KafkaAdmin kafka, WorkerProperties properties) {
+  Cancellations(Converting converting, KafkaAdmin kafka, WorkerProperties properties) {
+    this.converting = converting;
     this.kafka = kafka;
     this.topic = properties.cancellationsTopic();
   }
@@ -86,17 +87,9 @@ class Cancellations {
       pruned = now;
       cancelled.values().removeIf(when -> when.isBefore(now.minus(KEPT)));
     }
-    Thread thread = converting.get(cancellation.jobId());
-    if (thread != null) {
+    if (converting.interrupt(cancellation.jobId())) {
       log.info("job {} was cancelled: stopping its conversion", cancellation.jobId());
-      thread.interrupt();
     }
-  }
-
-  /** Marks the calling thread as converting {@code job} until the handle is closed. */
-  Converting enter(UUID job) {
-    converting.put(job, Thread.currentThread());
-    return () -> converting.remove(job);
   }
 
   boolean cancelled(UUID job) {

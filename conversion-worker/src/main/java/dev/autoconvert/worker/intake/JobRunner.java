@@ -46,6 +46,7 @@ class JobRunner {
 
   private final ImageConversion conversion;
   private final StatusPublisher publisher;
+  private final Converting converting;
   private final WorkerStop stop;
   private final Cancellations cancellations;
   private final WorkerProperties properties;
@@ -55,12 +56,14 @@ class JobRunner {
   JobRunner(
       ImageConversion conversion,
       StatusPublisher publisher,
+      Converting converting,
       WorkerStop stop,
       Cancellations cancellations,
       WorkerProperties properties,
       MeterRegistry meters) {
     this.conversion = conversion;
     this.publisher = publisher;
+    this.converting = converting;
     this.stop = stop;
     this.cancellations = cancellations;
     this.properties = properties;
@@ -77,8 +80,7 @@ class JobRunner {
    *     unacknowledged for the partition's next owner
    */
   boolean run(ConversionRequest request, long queuedMillis) {
-    try (Converting converting = stop.enter();
-        Converting watched = cancellations.enter(request.jobId())) {
+    try (Converting.Handle underWay = converting.enter(request.jobId())) {
       // an interrupt meant for this thread's previous job; a stop is seen below
       Thread.interrupted();
       cancellations.awaitBacklog();
@@ -107,6 +109,21 @@ class JobRunner {
     return true;
   }
 
+  /**
+   * Whether a failure was the conversion being interrupted, by a cancellation or the worker's stop
+   * (it fails with whatever it was doing): then the request is done with, or handed over.
+   */
+  private boolean interrupted(ConversionRequest request, Reporter reporter) {
+    if (cancelled(request)) {
+      return true;
+    }
+    if (stop.requested()) {
+      reporter.handOver();
+      return true;
+    }
+    return false;
+  }
+
   private void convert(ConversionRequest request, long queuedMillis) {
     WorkerProperties.Retry retry = properties.retry();
     for (int tried = 1; ; tried++) {
@@ -119,13 +136,7 @@ class JobRunner {
         reporter.finish(outcome, queuedMillis);
         return;
       } catch (ConversionException e) {
-        // an interrupted conversion fails with whatever it was doing: the cancellation or the
-        // stop is the cause
-        if (cancelled(request)) {
-          return;
-        }
-        if (stop.requested()) {
-          reporter.handOver();
+        if (interrupted(request, reporter)) {
           return;
         }
         if (!e.retryable()) {
@@ -164,11 +175,7 @@ class JobRunner {
           return;
         }
       } catch (RuntimeException e) {
-        if (cancelled(request)) {
-          return;
-        }
-        if (stop.requested()) {
-          reporter.handOver();
+        if (interrupted(request, reporter)) {
           return;
         }
         log.error("job {} failed unexpectedly", request.jobId(), e);

@@ -1,7 +1,5 @@
 package dev.autoconvert.worker.intake;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -18,15 +16,12 @@ import org.springframework.stereotype.Component;
 class WorkerStop implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(WorkerStop.class);
 
-  private final Set<Thread> converting = ConcurrentHashMap.newKeySet();
+  private final Converting converting;
   private volatile boolean running;
   private volatile boolean requested;
 
-  /** Marks the calling thread as converting until the returned handle is closed. */
-  Converting enter() {
-    Thread thread = Thread.currentThread();
-    converting.add(thread);
-    return () -> converting.remove(thread);
+  WorkerStop(Converting converting) {
+    this.converting = converting;
   }
 
   /** Whether the worker is stopping: no conversion starts, and those under way are handed over. */
@@ -43,10 +38,10 @@ class WorkerStop implements SmartLifecycle {
   public void stop() {
     requested = true;
     running = false;
-    if (!converting.isEmpty()) {
-      log.info("stopping: handing {} conversion(s) under way over", converting.size());
+    int underWay = converting.interruptAll();
+    if (underWay > 0) {
+      log.info("stopping: handing {} conversion(s) under way over", underWay);
     }
-    converting.forEach(Thread::interrupt);
   }
 
   @Override

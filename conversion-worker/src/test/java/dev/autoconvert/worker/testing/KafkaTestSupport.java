@@ -58,7 +58,7 @@ public final class KafkaTestSupport implements AutoCloseable {
                 "test-status-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                 "earliest",
-                // subscribing may create the topic (3 partitions) before the worker raises them
+                // the worker creates its status topic after this subscribes: see it at once
                 ConsumerConfig.METADATA_MAX_AGE_CONFIG,
                 "1000"),
             new StringDeserializer(),
